@@ -1,0 +1,3 @@
+"""stacktune: find and fix the performance faults hiding in a backend's own source."""
+
+__version__ = "0.1.0"

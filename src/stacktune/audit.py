@@ -1,0 +1,132 @@
+"""The audit pipeline: discover sources, read them, replay, run the checks.
+
+This is the one place that knows the order of the stages; the CLI only turns
+options into an AuditRequest and an AuditResult into output.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from stacktune.checks.context import AuditContext
+from stacktune.checks.registry import run_schema_checks
+from stacktune.model.diagnostics import Diagnostic
+from stacktune.model.events import SourceResult
+from stacktune.model.finding import Finding
+from stacktune.model.location import Location
+from stacktune.replay.engine import replay
+
+SchemaFrom = Literal["auto", "models", "migrations", "both"]
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRequest:
+    root: Path
+    migrations: tuple[Path, ...] = ()  # explicit folders; empty: discover
+    models: tuple[Path, ...] = ()  # explicit files or folders; empty: discover
+    schema_from: SchemaFrom = "auto"
+    import_models: str | None = None  # "module:Base": read Base.metadata by importing it
+
+
+@dataclass(slots=True)
+class AuditResult:
+    root: Path
+    schema_from: str
+    sources: list[SourceResult]
+    context: AuditContext
+    findings: list[Finding]
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+class AuditError(Exception):
+    """The audit cannot run at all (the path does not exist, a flag names nothing)."""
+
+
+def run_audit(request: AuditRequest) -> AuditResult:
+    root = request.root
+    if not root.is_dir():
+        raise AuditError(f"{root}: not a directory")
+    model_sources = _read_model_sources(request)
+    migration_sources = _read_migration_sources(request)
+    schema_from = _choose_schema_from(request.schema_from, model_sources, migration_sources)
+    used: list[SourceResult] = []
+    if schema_from in ("models", "both"):
+        used += model_sources
+    if schema_from in ("migrations", "both"):
+        used += migration_sources
+    # The models' create_all runs first, then the migrations in order, as a fresh
+    # deployment of such a backend does.
+    replayer = replay([source.events for source in used])
+    context = AuditContext(replayer.schema, replayer.problems)
+    findings = sorted(run_schema_checks(context), key=_finding_order)
+    sources = model_sources + migration_sources
+    diagnostics = [d for source in sources for d in source.diagnostics]
+    if not sources:
+        diagnostics.append(
+            Diagnostic(
+                Location("."),
+                "found no SQL migrations and no SQLAlchemy models here; point at them with"
+                " --migrations DIR or --models PATH",
+            )
+        )
+    return AuditResult(root, schema_from, sources, context, findings, diagnostics)
+
+
+def _finding_order(finding: Finding) -> tuple:
+    loc = finding.location
+    return (loc.path, loc.line, loc.column, finding.code)
+
+
+def _choose_schema_from(
+    requested: SchemaFrom, models: list[SourceResult], migrations: list[SourceResult]
+) -> str:
+    if requested != "auto":
+        return requested
+    if models and migrations:
+        return "both"
+    return "models" if models else "migrations"
+
+
+def _read_migration_sources(request: AuditRequest) -> list[SourceResult]:
+    from stacktune.sources.sql.discover import find_migration_dirs
+    from stacktune.sources.sql.layouts import read_migrations
+
+    root = request.root
+    folders = [_within(root, p) for p in request.migrations] or find_migration_dirs(root)
+    results = []
+    for folder in folders:
+        if not folder.is_dir():
+            raise AuditError(f"--migrations {folder}: not a directory")
+        results.append(read_migrations(root, folder))
+    return results
+
+
+def _read_model_sources(request: AuditRequest) -> list[SourceResult]:
+    from stacktune.sources.models import find_model_files, read_models
+
+    root = request.root
+    if request.import_models:
+        from stacktune.sources.models import read_imported_metadata
+
+        return [read_imported_metadata(root, request.import_models)]
+    if request.models:
+        files: list[Path] = []
+        for given in request.models:
+            path = _within(root, given)
+            if path.is_dir():
+                files += find_model_files(path)
+            elif path.is_file():
+                files.append(path)
+            else:
+                raise AuditError(f"--models {given}: no such file or directory")
+    else:
+        files = find_model_files(root)
+    if not files:
+        return []
+    return [read_models(root, files)]
+
+
+def _within(root: Path, given: Path) -> Path:
+    return given if given.is_absolute() else (root / given if not given.exists() else given)

@@ -1,0 +1,1 @@
+"""Checks: pure functions from normalised inputs to findings, one module per rule."""

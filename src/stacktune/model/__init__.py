@@ -1,0 +1,1 @@
+"""The data every stage shares: locations, schema events, the replayed schema, findings."""

@@ -1,0 +1,1 @@
+"""Reports: render an audit's results; they decide nothing."""

@@ -1,0 +1,32 @@
+"""Walking a repository: one place decides which folders are never project source."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+SKIPPED_DIRS = frozenset(
+    {
+        ".git", ".hg", ".svn", ".venv", "venv", "env", ".env", "node_modules", "__pycache__",
+        ".mypy_cache", ".pytest_cache", ".ruff_cache", ".tox", ".nox", "site-packages",
+        "dist", "build", ".idea", ".vscode", ".eggs",
+    }
+)
+
+
+def iter_files(root: Path, suffixes: tuple[str, ...] | None = None) -> Iterator[Path]:
+    """Yield files below root in a stable order, skipping tool and vendor folders."""
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRS and not d.endswith(".egg-info"))
+        for name in sorted(filenames):
+            if suffixes is None or name.endswith(suffixes):
+                yield Path(dirpath, name)
+
+
+def relpath(path: Path, root: Path) -> str:
+    """The POSIX path of `path` relative to `root`, as every report prints it."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
