@@ -1,0 +1,1 @@
+"""PostgreSQL access: connecting safely, redacting passwords, throwaway servers for verification."""
