@@ -28,6 +28,7 @@ class AuditRequest:
     models: tuple[Path, ...] = ()  # explicit files or folders; empty: discover
     schema_from: SchemaFrom = "auto"
     import_models: str | None = None  # "module:Base": read Base.metadata by importing it
+    database_url: str | None = None  # audit this live database instead of the repository
 
 
 @dataclass(slots=True)
@@ -45,6 +46,8 @@ class AuditError(Exception):
 
 
 def run_audit(request: AuditRequest) -> AuditResult:
+    if request.database_url:
+        return _audit_database(request)
     root = request.root
     if not root.is_dir():
         raise AuditError(f"{root}: not a directory")
@@ -72,6 +75,22 @@ def run_audit(request: AuditRequest) -> AuditResult:
             )
         )
     return AuditResult(root, schema_from, sources, context, findings, diagnostics)
+
+
+def _audit_database(request: AuditRequest) -> AuditResult:
+    """The same checks over a live catalog: read-only session, bounded statement time."""
+    from stacktune.live.catalog import read_catalog
+    from stacktune.pg.connect import ConnectionFailed, connect
+
+    try:
+        with connect(request.database_url, read_only=True, statement_timeout_ms=30_000) as conn:
+            schema = read_catalog(conn)
+    except ConnectionFailed as failure:
+        raise AuditError(f"cannot read the database: {failure}") from None
+    context = AuditContext(schema)
+    findings = sorted(run_schema_checks(context), key=_finding_order)
+    source = SourceResult(kind="database", path="<database>", style="postgresql")
+    return AuditResult(request.root, "database", [source], context, findings)
 
 
 def _finding_order(finding: Finding) -> tuple:

@@ -7,6 +7,7 @@ says, FK by FK; these helpers are the server's side of that comparison.
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+from pglast.parser import parse_sql_json
 from psycopg import sql
 
 from stacktune.live.catalog import read_catalog
@@ -77,12 +79,46 @@ def planner_uses_index(db_uri: str, schema: str, table: str, columns: Sequence[s
     )
     with connect(db_uri, read_only=True, statement_timeout_ms=None) as conn:
         plan = conn.execute(query).fetchone()[0]
-    return next((node["Index Name"] for node in _plan_nodes(plan[0]["Plan"]) if _looks_up(node)), None)
+        for node in _plan_nodes(plan[0]["Plan"]):
+            if _looks_up(conn, schema, node):
+                return node["Index Name"]
+    return None
 
 
-def _looks_up(node: dict[str, Any]) -> bool:
-    # An index scan without an Index Cond reads the whole index and filters: not a lookup.
-    return node["Node Type"] in _INDEX_SCANS and "Index Cond" in node
+def _looks_up(conn: Any, schema: str, node: dict[str, Any]) -> bool:
+    """An index search, not a read of the whole index.
+
+    Without an Index Cond the scan reads the whole index and filters; with a
+    condition only on a later key column (the FK second in a composite index)
+    btree still walks every leaf page. Only a condition on the index's leading
+    key column is a lookup.
+    """
+    if node["Node Type"] not in _INDEX_SCANS or "Index Cond" not in node:
+        return False
+    leading = conn.execute(
+        "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]"
+        " WHERE i.indexrelid = to_regclass(%s)",
+        (sql.Identifier(schema, node["Index Name"]).as_string(conn),),
+    ).fetchone()
+    return leading is not None and leading[0] in _condition_columns(node["Index Cond"])
+
+
+def _condition_columns(condition: str) -> set[str]:
+    """Column names an EXPLAIN condition such as `(x.parent_id = $1)` compares, read with pglast."""
+    tree = json.loads(parse_sql_json(f"SELECT WHERE {condition}"))
+    found: set[str] = set()
+    stack: list[Any] = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if "ColumnRef" in node:
+                fields = node["ColumnRef"]["fields"]
+                if "String" in fields[-1]:
+                    found.add(fields[-1]["String"]["sval"])
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
 
 
 def _plan_nodes(node: dict[str, Any]) -> Iterator[dict[str, Any]]:

@@ -30,8 +30,8 @@ CREATE TABLE child (
 PLANNER_CASES = [
     pytest.param(None, ("parent_id",), None, id="a-no-index"),
     pytest.param("CREATE INDEX ix ON child (parent_id)", ("parent_id",), "ix", id="b-btree"),
-    # Used, but as a full-index scan with the FK column as a non-leading condition: weak.
-    pytest.param("CREATE INDEX ix ON child (other, parent_id)", ("parent_id",), "ix", id="c-fk-second"),
+    # The planner scans the whole index with the FK column as a non-leading condition: no lookup.
+    pytest.param("CREATE INDEX ix ON child (other, parent_id)", ("parent_id",), None, id="c-fk-second"),
     pytest.param(
         "CREATE INDEX ix ON child (parent_id) WHERE parent_id IS NOT NULL",
         ("parent_id",),

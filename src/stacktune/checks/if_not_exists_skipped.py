@@ -12,7 +12,7 @@ RULE = Rule(
     code="ST104",
     name="if-not-exists-skipped",
     title="CREATE ... IF NOT EXISTS skipped because the name already exists",
-    severity="info",
+    severity="warning",
     why=(
         "IF NOT EXISTS compares names only. When an object of that name already exists with other columns"
         " (an index created by the models, a table created by create_all), the statement is skipped with a"

@@ -197,14 +197,18 @@ class Replayer:
         name = _t(event.table.name)
         if self._relation_kind(schema, name) is not None:
             if event.if_not_exists:
-                self.problems.append(
-                    ReplayProblem(
-                        event.location,
-                        f'relation "{name}" already exists, CREATE TABLE IF NOT EXISTS skipped'
-                        " (its columns, constraints and indexes were not applied)",
-                        notice=True,
+                existing = self.schema.tables.get((schema, name))
+                lost = _lost_by_skipping(existing, event) if existing else ["the whole table (the name is an index)"]
+                if lost:
+                    where = f" (created at {_where(existing.location)})" if existing else ""
+                    self.problems.append(
+                        ReplayProblem(
+                            event.location,
+                            f'CREATE TABLE IF NOT EXISTS skipped: "{name}" already exists{where}, so'
+                            f" {'; '.join(lost)} never created",
+                            notice=True,
+                        )
                     )
-                )
                 return
             raise StatementFailed(f'relation "{name}" already exists')
         table = Table(schema, name, location=event.location, conditional=event.conditional)
@@ -644,13 +648,7 @@ class Replayer:
             name = _t(event.name)
             if self._relation_kind(table.schema, name) is not None:
                 if event.if_not_exists:
-                    self.problems.append(
-                        ReplayProblem(
-                            event.location,
-                            f'relation "{name}" already exists, CREATE INDEX IF NOT EXISTS skipped',
-                            notice=True,
-                        )
-                    )
+                    self._note_skipped_index(table, name, keys, include, event)
                     return
                 raise StatementFailed(f'relation "{name}" already exists')
         else:
@@ -670,6 +668,38 @@ class Replayer:
             location=event.location,
             conditional=event.conditional,
         ))
+
+    def _note_skipped_index(
+        self, table: Table, name: str, keys: tuple[ev.IndexKey, ...], include: tuple[str, ...], event: ev.CreateIndex
+    ) -> None:
+        """IF NOT EXISTS compares names only: say so when the existing object is something else."""
+        owner = self._index_owner(table.schema, name)
+        existing = owner.indexes[name] if owner else None
+        same = (
+            existing is not None
+            and owner is table
+            and existing.keys == keys
+            and existing.include == include
+            and existing.method == event.method
+            and existing.unique == event.unique
+            and (existing.predicate is None) == (event.predicate is None)
+        )
+        if same:
+            return
+        what = (
+            f"index {existing.describe()} on {owner.qualified_name} (declared at {_where(existing.location)})"
+            if existing is not None
+            else "a table"
+        )
+        wanted = ", ".join(k.label for k in keys)
+        self.problems.append(
+            ReplayProblem(
+                event.location,
+                f'CREATE INDEX IF NOT EXISTS skipped: "{name}" already exists as {what}, so the index on'
+                f" {table.qualified_name} ({wanted}) was never created",
+                notice=True,
+            )
+        )
 
     @apply.register
     def _(self, event: ev.DropIndex) -> None:
@@ -711,6 +741,29 @@ class Replayer:
     def _drop_foreign_key(self, table: Table, name: str) -> None:
         if table.foreign_keys.pop(name, None) is not None:
             self._pop_constraint_name(table, name)
+
+
+def _where(location: Location | None) -> str:
+    return f"{location.path}:{location.line}" if location else "an earlier statement"
+
+
+def _lost_by_skipping(existing: Table, event: ev.CreateTable) -> list[str]:
+    """What a skipped CREATE TABLE IF NOT EXISTS spelled out that the existing table lacks."""
+    lost = [f"column {c.name}" for c in event.columns if _t(c.name) not in existing.columns]
+    for constraint in event.constraints:
+        columns = tuple(_t(c) for c in constraint.columns)
+        label = f"{constraint.kind.upper()} ({', '.join(columns)})"
+        if constraint.kind == "foreign":
+            ref = _t(constraint.ref_table.name) if constraint.ref_table else "?"
+            if not any(
+                set(fk.columns) == set(columns) and fk.ref_table == ref for fk in existing.foreign_keys.values()
+            ):
+                lost.append(f"FOREIGN KEY ({', '.join(columns)}) REFERENCES {ref}")
+        elif constraint.kind in ("primary", "unique") and not any(
+            ix.unique and ix.key_columns == columns for ix in existing.indexes.values()
+        ):
+            lost.append(label.replace("PRIMARY", "PRIMARY KEY"))
+    return lost
 
 
 def _index_uses(index: Index, column: str) -> bool:

@@ -1,7 +1,8 @@
-"""The command line: thin glue from options to the pipeline and the reports."""
+"""`stacktune audit`: report every foreign key PostgreSQL cannot look up by index."""
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -10,17 +11,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from stacktune import __version__
-
-app = typer.Typer(
-    name="stacktune",
-    help="Find and fix the performance faults hiding in a Python + PostgreSQL + Celery backend.",
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode="rich",
-)
-
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+from stacktune.cli.app import EXIT_CLEAN, EXIT_FINDINGS, app, fail
 
 
 class OutputFormat(str, Enum):
@@ -33,26 +24,6 @@ class SchemaFromChoice(str, Enum):
     models = "models"
     migrations = "migrations"
     both = "both"
-
-
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"stacktune {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def main(
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
-    ] = False,
-) -> None:
-    """stacktune reads a backend repository (or a live database) and reports what will hurt in production."""
-
-
-def _fail(message: str) -> typer.Exit:
-    Console(stderr=True).print(f"[bold red]stacktune:[/] {message}", highlight=False)
-    return typer.Exit(EXIT_ERROR)
 
 
 @app.command()
@@ -77,6 +48,17 @@ def audit(
         str | None,
         typer.Option("--import-models", help="Import MODULE:Base and read Base.metadata instead of parsing."),
     ] = None,
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            "--database-url",
+            help="Audit this live PostgreSQL (read-only) instead of the repository's files.",
+        ),
+    ] = None,
+    live: Annotated[
+        bool,
+        typer.Option("--live", help="Audit the database named by $DATABASE_URL (read-only)."),
+    ] = False,
     output_format: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = OutputFormat.text,
 ) -> None:
     """Report every foreign key PostgreSQL cannot look up by index, with the evidence for each verdict.
@@ -85,17 +67,22 @@ def audit(
     """
     from stacktune.audit import AuditError, AuditRequest, run_audit
 
+    if live and not database_url:
+        database_url = os.environ.get("DATABASE_URL")
+        if not database_url:
+            raise fail("--live reads the database URL from $DATABASE_URL, which is not set")
     request = AuditRequest(
         root=path,
         migrations=tuple(migrations or ()),
         models=tuple(models or ()),
         schema_from=schema_from.value,
         import_models=import_models,
+        database_url=database_url,
     )
     try:
         result = run_audit(request)
     except AuditError as error:
-        raise _fail(str(error)) from None
+        raise fail(str(error)) from None
     if output_format is OutputFormat.json:
         from stacktune.report import json_report
 
@@ -103,6 +90,6 @@ def audit(
     else:
         from stacktune.report import text
 
-        text.render(result, Console(highlight=False))
+        text.render(result, Console(highlight=False, width=None if sys.stdout.isatty() else 160))
     failing = [f for f in result.findings if f.severity in ("error", "warning")]
     raise typer.Exit(EXIT_FINDINGS if failing else EXIT_CLEAN)

@@ -1,0 +1,9 @@
+"""The command line: thin glue from options to the pipeline and the reports.
+
+Each command lives in its own module; importing them here, explicitly, registers them.
+"""
+
+from stacktune.cli import audit_command  # noqa: F401  (registers `audit`)
+from stacktune.cli.app import app
+
+__all__ = ["app"]
