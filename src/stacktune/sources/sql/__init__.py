@@ -1,0 +1,1 @@
+"""SQL migrations: statements to events (pglast), migration folder layouts, folder discovery."""

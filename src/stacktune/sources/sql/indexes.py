@@ -1,0 +1,94 @@
+"""CREATE INDEX / DROP INDEX, and the index parts EXCLUDE constraints share (keys, predicates)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pglast import ast, enums
+from pglast.stream import RawStream
+
+from stacktune.model.events import CreateIndex, DropIndex, IndexKey, Predicate, SchemaEvent
+from stacktune.sources.sql.context import Statement
+from stacktune.sources.sql.nodes import Json, last_name, qualified, range_var, unwrap
+
+
+def index_key(stmt: Statement, elem: Json, *path: str | int) -> IndexKey:
+    """One IndexElem (at `path` in the statement) as an IndexKey."""
+    expression = stmt.deparse(*path, "expr") if "expr" in elem else None
+    return IndexKey(
+        column=elem.get("name"),
+        expression=expression,
+        collation=last_name(elem.get("collation")),
+        opclass=last_name(elem.get("opclass")),
+        descending=elem.get("ordering") == "SORTBY_DESC",
+    )
+
+
+def predicate(stmt: Statement, where: Json, *path: str | int) -> Predicate:
+    columns = _not_null_columns(where)
+    if columns is None:
+        return Predicate(text=stmt.deparse(*path))
+    # The common partial index of FK columns: printed once per column list, not per statement.
+    return Predicate(text=_not_null_text(columns), not_null_columns=frozenset(columns))
+
+
+def _not_null_columns(where: Json) -> tuple[str, ...] | None:
+    """The columns of a WHERE made only of AND-ed `col IS NOT NULL` tests, in order, else None."""
+    kind, fields = unwrap(where)
+    if kind == "BoolExpr" and fields["boolop"] == "AND_EXPR":
+        columns: list[str] = []
+        for arg in fields["args"]:
+            part = _not_null_columns(arg)
+            if part is None:
+                return None
+            columns.extend(c for c in part if c not in columns)
+        return tuple(columns)
+    if kind == "NullTest" and fields["nulltesttype"] == "IS_NOT_NULL":
+        arg_kind, arg = unwrap(fields["arg"])
+        if arg_kind == "ColumnRef" and len(arg["fields"]) == 1 and "String" in arg["fields"][0]:
+            return (arg["fields"][0]["String"]["sval"],)
+    return None
+
+
+@lru_cache(maxsize=1024)
+def _not_null_text(columns: tuple[str, ...]) -> str:
+    tests = [
+        ast.NullTest(arg=ast.ColumnRef(fields=(ast.String(sval=c),)), nulltesttype=enums.NullTestType.IS_NOT_NULL)
+        for c in columns
+    ]
+    node = tests[0] if len(tests) == 1 else ast.BoolExpr(boolop=enums.BoolExprType.AND_EXPR, args=tuple(tests))
+    return RawStream()(node)
+
+
+def create_index(stmt: Statement) -> list[SchemaEvent]:
+    node = stmt.node
+    where = node.get("whereClause")
+    return [
+        CreateIndex(
+            table=range_var(node["relation"]),
+            keys=tuple(
+                index_key(stmt, elem["IndexElem"], "indexParams", i) for i, elem in enumerate(node["indexParams"])
+            ),
+            name=node.get("idxname"),
+            unique=node.get("unique", False),
+            method=node.get("accessMethod", "btree").lower(),
+            include=tuple(elem["IndexElem"]["name"] for elem in node.get("indexIncludingParams", ())),
+            predicate=predicate(stmt, where, "whereClause") if where else None,
+            if_not_exists=node.get("if_not_exists", False),
+            concurrently=node.get("concurrent", False),
+            only=not node["relation"].get("inh", False),
+            **stmt.placed,
+        )
+    ]
+
+
+def drop_indexes(stmt: Statement) -> list[SchemaEvent]:
+    node = stmt.node
+    return [
+        DropIndex(
+            indexes=tuple(qualified(obj["List"]["items"]) for obj in node["objects"]),
+            if_exists=node.get("missing_ok", False),
+            cascade=node.get("behavior") == "DROP_CASCADE",
+            **stmt.placed,
+        )
+    ]
