@@ -1,0 +1,1 @@
+"""Celery worker commands: find them in deploy files, check their concurrency, fix and size it."""

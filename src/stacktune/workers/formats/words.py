@@ -1,0 +1,31 @@
+"""Splitting a command line that no shell runs (compose strings, supervisord, systemd, Fly).
+
+Those runners split words the POSIX-shell way without expanding anything (compose uses
+shellwords, supervisord `shlex.split`), so the stdlib's POSIX shlex is their real tokenizer.
+"""
+
+from __future__ import annotations
+
+import shlex
+
+from stacktune.workers.model import Word
+
+
+def split_words(value: str) -> list[Word]:
+    """Words of `value` with their source spans; raises ValueError on an unclosed quote."""
+    lexer = shlex.shlex(value, posix=True)
+    lexer.whitespace_split = True
+    lexer.commenters = ""
+    words: list[Word] = []
+    position = 0
+    while True:
+        while position < len(value) and value[position].isspace():
+            position += 1
+        token = lexer.get_token()
+        if token is None:
+            return words
+        end = lexer.instream.tell()
+        if end > position and end <= len(value) and value[end - 1].isspace() and end - 1 >= position + 1:
+            end -= 1
+        words.append(Word(token, position, end, value[position:end]))
+        position = end
