@@ -1,41 +1,39 @@
-"""The `stacktune` command: the Typer app, shared options and exit codes."""
+"""The `stacktune` command group, shared helpers and exit codes.
+
+Plain click: it starts in a fraction of the time the heavier CLI frameworks
+need, and the audit of a whole repository has a 0.5 s budget.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+import sys
 
-import typer
-from rich.console import Console
+import click
 
 from stacktune import __version__
-
-app = typer.Typer(
-    name="stacktune",
-    help="Find and fix the performance faults hiding in a Python + PostgreSQL + Celery backend.",
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode="rich",
-)
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"stacktune {__version__}")
-        raise typer.Exit()
+@click.group(
+    name="stacktune",
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.version_option(__version__, prog_name="stacktune")
+def app() -> None:
+    """Find and fix the performance faults hiding in a Python + PostgreSQL + Celery backend.
+
+    stacktune reads a backend repository (or a live database) and reports what will hurt in
+    production: foreign keys PostgreSQL cannot look up by index, hard-coded Celery worker
+    concurrency. Exit status: 0 nothing to report, 1 findings, 2 the command could not run.
+    """
 
 
-@app.callback()
-def main(
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
-    ] = False,
-) -> None:
-    """stacktune reads a backend repository (or a live database) and reports what will hurt in production."""
-
-
-def fail(message: str) -> typer.Exit:
+def fail(message: str) -> click.exceptions.Exit:
     """Print an error to stderr and return the exit for `raise`: the command could not run."""
-    Console(stderr=True).print(f"[bold red]stacktune:[/] {message}", highlight=False, markup=True)
-    return typer.Exit(EXIT_ERROR)
+    click.echo(f"stacktune: {message}", err=True)
+    return click.exceptions.Exit(EXIT_ERROR)
+
+
+def is_terminal() -> bool:
+    return sys.stdout.isatty()

@@ -4,66 +4,52 @@ from __future__ import annotations
 
 import os
 import sys
-from enum import Enum
 from pathlib import Path
-from typing import Annotated
 
-import typer
-from rich.console import Console
+import click
 
-from stacktune.cli.app import EXIT_CLEAN, EXIT_FINDINGS, app, fail
-
-
-class OutputFormat(str, Enum):
-    text = "text"
-    json = "json"
-
-
-class SchemaFromChoice(str, Enum):
-    auto = "auto"
-    models = "models"
-    migrations = "migrations"
-    both = "both"
+from stacktune.cli.app import EXIT_CLEAN, EXIT_FINDINGS, app, fail, is_terminal
 
 
 @app.command()
+@click.argument("path", type=click.Path(path_type=Path), default=".")
+@click.option(
+    "--migrations",
+    type=click.Path(path_type=Path),
+    multiple=True,
+    help="A migrations folder (repeatable); default: discovered.",
+)
+@click.option(
+    "--models", type=click.Path(path_type=Path), multiple=True, help="A models file or folder (repeatable)."
+)
+@click.option(
+    "--schema-from",
+    type=click.Choice(["auto", "models", "migrations", "both"]),
+    default="auto",
+    show_default=True,
+    help="Build the schema from the models' create_all, the migrations, or both (models first).",
+)
+@click.option("--import-models", metavar="MODULE:Base", help="Import the models and read Base.metadata.")
+@click.option("--database-url", metavar="URL", help="Audit this live PostgreSQL (read-only) instead of files.")
+@click.option("--live", is_flag=True, help="Audit the database named by $DATABASE_URL (read-only).")
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 def audit(
-    path: Annotated[Path, typer.Argument(help="The backend repository to audit.")] = Path("."),
-    migrations: Annotated[
-        list[Path] | None,
-        typer.Option("--migrations", help="A migrations folder (repeatable); default: discovered."),
-    ] = None,
-    models: Annotated[
-        list[Path] | None,
-        typer.Option("--models", help="A models file or folder (repeatable); default: discovered."),
-    ] = None,
-    schema_from: Annotated[
-        SchemaFromChoice,
-        typer.Option(
-            "--schema-from",
-            help="Build the schema from the models' create_all, the migrations, or both (models first).",
-        ),
-    ] = SchemaFromChoice.auto,
-    import_models: Annotated[
-        str | None,
-        typer.Option("--import-models", help="Import MODULE:Base and read Base.metadata instead of parsing."),
-    ] = None,
-    database_url: Annotated[
-        str | None,
-        typer.Option(
-            "--database-url",
-            help="Audit this live PostgreSQL (read-only) instead of the repository's files.",
-        ),
-    ] = None,
-    live: Annotated[
-        bool,
-        typer.Option("--live", help="Audit the database named by $DATABASE_URL (read-only)."),
-    ] = False,
-    output_format: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = OutputFormat.text,
+    path: Path,
+    migrations: tuple[Path, ...],
+    models: tuple[Path, ...],
+    schema_from: str,
+    import_models: str | None,
+    database_url: str | None,
+    live: bool,
+    output_format: str,
 ) -> None:
-    """Report every foreign key PostgreSQL cannot look up by index, with the evidence for each verdict.
+    """Report every foreign key PostgreSQL cannot look up by index, with the evidence.
 
-    Exit status: 0 nothing to report, 1 findings, 2 the audit could not run.
+    PATH is the backend repository (default: the current folder). Migration folders and
+    SQLAlchemy models are discovered; the schema is what a fresh database gets from the
+    models' create_all followed by the migrations in order.
     """
     from stacktune.audit import AuditError, AuditRequest, run_audit
 
@@ -73,9 +59,9 @@ def audit(
             raise fail("--live reads the database URL from $DATABASE_URL, which is not set")
     request = AuditRequest(
         root=path,
-        migrations=tuple(migrations or ()),
-        models=tuple(models or ()),
-        schema_from=schema_from.value,
+        migrations=migrations,
+        models=models,
+        schema_from=schema_from,
         import_models=import_models,
         database_url=database_url,
     )
@@ -83,13 +69,15 @@ def audit(
         result = run_audit(request)
     except AuditError as error:
         raise fail(str(error)) from None
-    if output_format is OutputFormat.json:
+    if output_format == "json":
         from stacktune.report import json_report
 
         sys.stdout.write(json_report.render(result) + "\n")
     else:
+        from rich.console import Console
+
         from stacktune.report import text
 
-        text.render(result, Console(highlight=False, width=None if sys.stdout.isatty() else 160))
+        text.render(result, Console(highlight=False, width=None if is_terminal() else 160))
     failing = [f for f in result.findings if f.severity in ("error", "warning")]
-    raise typer.Exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
+    raise click.exceptions.Exit(EXIT_FINDINGS if failing else EXIT_CLEAN)

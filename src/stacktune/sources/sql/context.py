@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 import pglast
+from pglast.parser import scan
 from pglast.stream import RawStream
 
 from stacktune.model.location import Location
@@ -45,6 +46,25 @@ class Statement:
     def child(self, node: Json, *path: str | int) -> Statement:
         """The same statement seen from a sub-statement (a CREATE SCHEMA element)."""
         return replace(self, node=node, path=self.path + path)
+
+    def trailing_where(self) -> str:
+        """The text after the statement's top-level WHERE, as written (CREATE INDEX ... WHERE).
+
+        pglast's scanner finds the keyword and the end, so this costs a scan, not
+        a second parse; whitespace is folded to single spaces.
+        """
+        text = self.text
+        depth, start, end = 0, len(text), len(text)
+        for token in scan(text):
+            if token.name == "ASCII_40":
+                depth += 1
+            elif token.name == "ASCII_41":
+                depth -= 1
+            elif token.name == "WHERE" and depth == 0:
+                start = token.end + 1
+            if token.name != "ASCII_59":
+                end = token.end + 1
+        return " ".join(text[start:end].split())
 
     def deparse(self, *path: str | int) -> str:
         """SQL text of the expression at `path` (JSON keys and list indexes below `node`).

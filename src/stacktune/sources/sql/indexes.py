@@ -27,7 +27,9 @@ def index_key(stmt: Statement, elem: Json, *path: str | int) -> IndexKey:
 def predicate(stmt: Statement, where: Json, *path: str | int) -> Predicate:
     columns = _not_null_columns(where)
     if columns is None:
-        return Predicate(text=stmt.deparse(*path))
+        # A CREATE INDEX's WHERE ends the statement: its own text is the cheapest rendering.
+        top_level = stmt.path == () and path == ("whereClause",)
+        return Predicate(text=stmt.trailing_where() if top_level else stmt.deparse(*path))
     # The common partial index of FK columns: printed once per column list, not per statement.
     return Predicate(text=_not_null_text(columns), not_null_columns=frozenset(columns))
 

@@ -115,14 +115,27 @@ class _Reader:
     ) -> list[SchemaEvent]:
         """Events of one SQL text; `data` is its UTF-8 bytes, `locate` maps offsets in it."""
         try:
-            stmts = json.loads(parse_sql_json(text))["stmts"]
+            # The parser's statement boundaries, without building a tree: cheap, and it
+            # lets data migrations (INSERT, UPDATE, COPY...) skip the costly JSON tree.
+            pieces = split(text, with_parser=True, only_slices=True)
         except ParseError as error:
             if salvage:
                 return self._salvage(text, data, locate, conditional, error)
             self._syntax_error(error, text, data, locate)
             return []
+        wanted = [piece for piece in pieces if _may_change_schema(text, piece.start)]
+        if len(wanted) == len(pieces):
+            return self._parsed(text, data, locate, conditional)
         events: list[SchemaEvent] = []
-        for raw in stmts:
+        for piece, byte in _byte_starts(text, wanted):
+            chunk = text[piece]
+            events.extend(self._parsed(chunk, chunk.encode("utf-8"), _shifted(locate, byte), conditional))
+        return events
+
+    def _parsed(self, text: str, data: bytes, locate: Locate, conditional: bool) -> list[SchemaEvent]:
+        """Events of a text the parser accepts as a whole."""
+        events: list[SchemaEvent] = []
+        for raw in json.loads(parse_sql_json(text))["stmts"]:
             events.extend(self._statement(raw, data, locate, conditional))
         return events
 
@@ -138,10 +151,7 @@ class _Reader:
             self._syntax_error(error, text, data, locate)
             return []
         events: list[SchemaEvent] = []
-        char, byte = 0, 0
-        for piece in pieces:
-            byte += len(text[char : piece.start].encode("utf-8"))
-            char = piece.start
+        for piece, byte in _byte_starts(text, pieces):
             chunk = text[piece]
             events.extend(self.read(chunk, chunk.encode("utf-8"), _shifted(locate, byte), conditional, salvage=False))
         return events
@@ -235,6 +245,56 @@ class _Reader:
                 )
             )
         return events
+
+
+# First keywords of the statements that can create, change or drop tables, keys and
+# indexes, or run code that does (DO, a called function, set_config): the rest
+# (INSERT, UPDATE, COPY, GRANT, COMMENT, ...) is never parsed into a tree.
+_SCHEMA_KEYWORDS = frozenset({"create", "alter", "drop", "do", "set", "reset", "select", "call"})
+
+
+def _may_change_schema(text: str, start: int) -> bool:
+    pos = _skip_blank_text(text, start)
+    end = pos
+    while end < len(text) and (text[end].isalpha() or text[end] == "_"):
+        end += 1
+    return text[pos:end].lower() in _SCHEMA_KEYWORDS
+
+
+def _skip_blank_text(text: str, pos: int) -> int:
+    """Like _skip_blank, on a str: the first character after whitespace and comments."""
+    end = len(text)
+    while pos < end:
+        if text[pos].isspace():
+            pos += 1
+        elif text.startswith("--", pos):
+            newline = text.find("\n", pos)
+            pos = end if newline < 0 else newline + 1
+        elif text.startswith("/*", pos):
+            depth = 0
+            while pos < end:
+                if text.startswith("/*", pos):
+                    depth, pos = depth + 1, pos + 2
+                elif text.startswith("*/", pos):
+                    depth, pos = depth - 1, pos + 2
+                    if depth == 0:
+                        break
+                else:
+                    pos += 1
+        else:
+            break
+    return pos
+
+
+def _byte_starts(text: str, pieces: list[slice]) -> list[tuple[slice, int]]:
+    """Each statement slice (in characters) with the UTF-8 byte offset of its start."""
+    result = []
+    char, byte = 0, 0
+    for piece in pieces:
+        byte += len(text[char : piece.start].encode("utf-8"))
+        char = piece.start
+        result.append((piece, byte))
+    return result
 
 
 def _options(items: list[Json]) -> dict[str, Json]:
