@@ -17,6 +17,7 @@ from stacktune.model.events import SourceResult
 from stacktune.model.finding import Finding
 from stacktune.model.location import Location
 from stacktune.replay.engine import replay
+from stacktune.workers.audit import WorkerAudit, audit_workers
 
 SchemaFrom = Literal["auto", "models", "migrations", "both"]
 
@@ -29,6 +30,7 @@ class AuditRequest:
     schema_from: SchemaFrom = "auto"
     import_models: str | None = None  # "module:Base": read Base.metadata by importing it
     database_url: str | None = None  # audit this live database instead of the repository
+    worker_default: int = 4  # the concurrency a worker fix writes (the connection budget uses it)
 
 
 @dataclass(slots=True)
@@ -39,6 +41,7 @@ class AuditResult:
     context: AuditContext
     findings: list[Finding]
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    workers: WorkerAudit | None = None  # None when a live database was audited
 
 
 class AuditError(Exception):
@@ -63,9 +66,10 @@ def run_audit(request: AuditRequest) -> AuditResult:
     # deployment of such a backend does.
     replayer = replay([source.events for source in used])
     context = AuditContext(replayer.schema, replayer.problems)
-    findings = sorted(run_schema_checks(context), key=_finding_order)
-    sources = model_sources + migration_sources
-    diagnostics = [d for source in sources for d in source.diagnostics]
+    workers = audit_workers(root, default=request.worker_default)
+    findings = sorted([*run_schema_checks(context), *workers.findings], key=_finding_order)
+    sources = model_sources + migration_sources + workers.sources
+    diagnostics = [d for source in sources for d in source.diagnostics] + workers.diagnostics
     if not sources:
         diagnostics.append(
             Diagnostic(
@@ -74,7 +78,7 @@ def run_audit(request: AuditRequest) -> AuditResult:
                 " --migrations DIR or --models PATH",
             )
         )
-    return AuditResult(root, schema_from, sources, context, findings, diagnostics)
+    return AuditResult(root, schema_from, sources, context, findings, diagnostics, workers)
 
 
 def _audit_database(request: AuditRequest) -> AuditResult:

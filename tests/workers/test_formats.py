@@ -59,7 +59,7 @@ def test_finds_the_worker_command(project, name, content, style, expansion, argv
     ]
     assert audit.commands[0].location.path == name
     assert audit.commands[0].location.line == line
-    assert audit.sources[0]["style"] == style
+    assert audit.sources[0].style == style
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stacktune.model.diagnostics import Diagnostic
+from stacktune.model.events import SourceResult
 from stacktune.model.finding import Finding
 from stacktune.workers.budget import DEFAULT_MAX_CONNECTIONS, budget, engines
 from stacktune.workers.celery_version import pinned_celery
@@ -19,16 +20,16 @@ class WorkerAudit:
     commands: list[WorkerCommand]
     findings: list[Finding]
     diagnostics: list[Diagnostic]
-    sources: list[dict[str, object]]
+    sources: list[SourceResult]
     settings: list[Setting] = field(default_factory=list)
 
 
-def _sources(files: dict[str, str]) -> list[dict[str, object]]:
+def _sources(files: dict[str, str]) -> list[SourceResult]:
     by_style: dict[str, list[str]] = {}
     for path, style in files.items():
         by_style.setdefault(style, []).append(path)
     return [
-        {"kind": "deploy", "path": paths[0], "style": style, "files": paths}
+        SourceResult(kind="deploy", path=paths[0], style=style, files=paths)
         for style, paths in sorted(by_style.items())
     ]
 
