@@ -22,7 +22,14 @@ from stacktune.workers.audit import WorkerAudit
 from stacktune.workers.celery_cli import OptionUse, worker_invocation
 from stacktune.workers.checks import needs_exec
 from stacktune.workers.expansion import references
-from stacktune.workers.model import ListPlace, Setting, ShellPlace, SourceText, StringPlace, WorkerCommand
+from stacktune.workers.model import (
+    ListPlace,
+    Setting,
+    ShellPlace,
+    SourceText,
+    StringPlace,
+    WorkerCommand,
+)
 
 VARIABLE = "CELERY_CONCURRENCY"
 GUARD = (

@@ -8,7 +8,12 @@ from pathlib import Path
 from stacktune.model.diagnostics import Diagnostic
 from stacktune.workers.celery_cli import find_program, worker_invocation
 from stacktune.workers.expansion import COMPOSE, MAKE, SHELL, Expansion
-from stacktune.workers.formats.shell import ShellSyntaxError, nested_script, scan_shell, script_index
+from stacktune.workers.formats.shell import (
+    ShellSyntaxError,
+    nested_script,
+    scan_shell,
+    script_index,
+)
 from stacktune.workers.formats.words import split_words
 from stacktune.workers.model import (
     ArgvList,

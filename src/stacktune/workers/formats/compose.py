@@ -6,12 +6,20 @@ file is interpolated from the host environment / project .env when the file is l
 
 from __future__ import annotations
 
-import yaml
-
+from stacktune.lazy import lazy_import
 from stacktune.workers.expansion import COMPOSE
 from stacktune.workers.formats.common import Collector
-from stacktune.workers.formats.yamltools import documents, get, items, scalar, scalar_slot, sequence
+from stacktune.workers.formats.yamltools import (
+    documents,
+    get,
+    items,
+    scalar,
+    scalar_slot,
+    sequence,
+)
 from stacktune.workers.model import SourceText
+
+yaml = lazy_import("yaml")
 
 STYLE = "compose"
 

@@ -6,12 +6,13 @@ import json
 import shlex
 from collections.abc import Iterator
 
-import yaml
-
+from stacktune.lazy import lazy_import
 from stacktune.workers.expansion import NONE, SHELL
 from stacktune.workers.formats.common import Collector
 from stacktune.workers.formats.yamltools import documents
 from stacktune.workers.model import ArgvList, Slot, SourceText
+
+yaml = lazy_import("yaml")
 
 STYLE = "dockerfile"
 

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from stacktune.workers.expansion import NONE
 from stacktune.workers.formats.common import Collector
-from stacktune.workers.formats.tomltools import ParseError, load, string_slot, table_offset
+from stacktune.workers.formats.tomltools import (
+    ParseError,
+    load,
+    string_slot,
+    table_offset,
+)
 from stacktune.workers.model import SourceText
 
 STYLE = "fly"

@@ -6,12 +6,13 @@ environment ("Define a command and arguments for a container", Kubernetes docs).
 
 from __future__ import annotations
 
-import yaml
-
+from stacktune.lazy import lazy_import
 from stacktune.workers.expansion import KUBERNETES
 from stacktune.workers.formats.common import Collector
 from stacktune.workers.formats.yamltools import documents, get, scalar, sequence
 from stacktune.workers.model import SourceText
+
+yaml = lazy_import("yaml")
 
 STYLE = "kubernetes"
 # Where the pod spec sits, per workload kind.

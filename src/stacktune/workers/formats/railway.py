@@ -9,13 +9,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import yaml
-
+from stacktune.lazy import lazy_import
 from stacktune.workers.expansion import NONE, SHELL, Expansion
 from stacktune.workers.formats.common import Collector
-from stacktune.workers.formats.tomltools import ParseError, load, string_slot, table_offset
+from stacktune.workers.formats.tomltools import (
+    ParseError,
+    load,
+    string_slot,
+    table_offset,
+)
 from stacktune.workers.formats.yamltools import documents, get, scalar, scalar_slot
 from stacktune.workers.model import Slot, SourceText
+
+yaml = lazy_import("yaml")
 
 STYLE = "railway"
 

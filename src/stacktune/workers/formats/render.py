@@ -3,12 +3,13 @@ dockerCommand (exec form, no shell) and envVars."""
 
 from __future__ import annotations
 
-import yaml
-
+from stacktune.lazy import lazy_import
 from stacktune.workers.expansion import NONE, SHELL
 from stacktune.workers.formats.common import Collector
 from stacktune.workers.formats.yamltools import documents, get, scalar, scalar_slot
 from stacktune.workers.model import SourceText
+
+yaml = lazy_import("yaml")
 
 STYLE = "render"
 

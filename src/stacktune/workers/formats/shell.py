@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import bashlex
-import bashlex.errors
-
+from stacktune.lazy import lazy_import
 from stacktune.workers.model import Quoting, Word
+
+# bashlex builds its parser tables at import (~70 ms): loaded when a shell text is read.
+bashlex = lazy_import("bashlex")
 
 _SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh"})
 

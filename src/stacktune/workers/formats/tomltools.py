@@ -5,21 +5,27 @@ from __future__ import annotations
 import json
 import re
 
-import tomlkit
-from tomlkit.exceptions import ParseError
-from tomlkit.items import String
-
+from stacktune.lazy import lazy_import
 from stacktune.workers.model import Slot
+
+tomlkit = lazy_import("tomlkit")
+
+
+class ParseError(ValueError):
+    """tomlkit's own parse error, re-raised with its message (its class loads lazily)."""
 
 
 def load(text: str) -> dict:
     """The document; raises ParseError."""
-    return tomlkit.parse(text)
+    try:
+        return tomlkit.parse(text)
+    except tomlkit.exceptions.ParseError as exc:
+        raise ParseError(str(exc)) from exc
 
 
 def string_slot(text: str, key: str, item: object, after: int = 0) -> Slot | None:
     """Where `key = "value"` is written (first occurrence after `after`), as a rewritable slot."""
-    if not isinstance(item, String):
+    if not isinstance(item, tomlkit.items.String):
         return None
     written = item.as_string()
     found = re.compile(rf"(?m)^[ \t]*[\"']?{re.escape(key)}[\"']?[ \t]*=[ \t]*{re.escape(written)}").search(text, after)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-import yaml
-
+from stacktune.lazy import lazy_import
 from stacktune.workers.model import ArgvList, Slot
 
-Node = yaml.Node
+yaml = lazy_import("yaml")
+
+if TYPE_CHECKING:
+    from yaml import Node
 
 
 def documents(text: str) -> Iterator[Node]:
