@@ -23,8 +23,8 @@ def _where(location: Location | None) -> str:
 
 def _problem_table(items: list[FkCoverage]) -> RichTable:
     table = RichTable(title="Foreign keys PostgreSQL cannot look up by index", title_justify="left", expand=False)
-    for header in ("table", "columns", "constraint", "references", "on delete", "declared at", "verdict"):
-        table.add_column(header, overflow="fold")
+    for header in ("table", "columns", "references", "on delete", "declared at", "verdict"):
+        table.add_column(header, overflow="fold", no_wrap=header in ("on delete", "declared at", "verdict"))
     for item in items:
         fk = item.fk
         ref = fk.ref_table if fk.ref_schema == item.table.schema else f"{fk.ref_schema}.{fk.ref_table}"
@@ -32,7 +32,6 @@ def _problem_table(items: list[FkCoverage]) -> RichTable:
         table.add_row(
             item.table.qualified_name,
             ", ".join(fk.columns),
-            fk.name,
             f"{ref}({', '.join(fk.ref_columns)})",
             fk.on_delete,
             _where(fk.location),
