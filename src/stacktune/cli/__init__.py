@@ -4,6 +4,7 @@ Each command lives in its own module; importing them here, explicitly, registers
 """
 
 from stacktune.cli import audit_command  # noqa: F401  (registers `audit`)
+from stacktune.cli import fix_command  # noqa: F401  (registers `fix`)
 from stacktune.cli.app import app
 
 __all__ = ["app"]

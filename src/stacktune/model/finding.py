@@ -19,6 +19,8 @@ class Edit:
     start: int
     end: int
     content: str
+    # True: `path` must not exist yet; writing refuses to touch an existing file.
+    creates: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -59,7 +59,10 @@ class Replayer:
             try:
                 self.apply(event)
             except StatementFailed as failure:
-                self.problems.append(ReplayProblem(event.location, str(failure)))
+                # A conditional statement that would fail is what its guard (IF NOT EXISTS
+                # (SELECT ... pg_constraint ...), an exception handler) is there to skip.
+                if not event.conditional:
+                    self.problems.append(ReplayProblem(event.location, str(failure)))
 
     def reset_session(self) -> None:
         self.search_path = DEFAULT_SEARCH_PATH
@@ -241,12 +244,13 @@ class Replayer:
                     self._copy_indexes(self._table(like.source), table, event)
             if parent is not None:
                 self._copy_indexes(parent, table, event)
-            index_backed = [c for c in event.constraints if c.kind in ("primary", "unique", "exclude")]
-            for constraint in index_backed:
-                self._add_index_constraint(table, constraint, event)
+            # PostgreSQL's order: CHECKs with the table, then the indexes (primary key
+            # first, duplicates merged), then the FKs.
             for constraint in event.constraints:
                 if constraint.kind == "check":
                     self._add_check(table, constraint)
+            for constraint in _merged_index_constraints(table, event.constraints):
+                self._add_index_constraint(table, constraint, event)
             for constraint in event.constraints:
                 if constraint.kind == "foreign":
                     self._add_foreign_key(table, constraint, event)
@@ -741,6 +745,38 @@ class Replayer:
     def _drop_foreign_key(self, table: Table, name: str) -> None:
         if table.foreign_keys.pop(name, None) is not None:
             self._pop_constraint_name(table, name)
+
+
+def _merged_index_constraints(table: Table, constraints: Iterable[ev.ConstraintDef]) -> list[ev.ConstraintDef]:
+    """transformIndexConstraints: the primary key first, then each PK/UNIQUE/EXCLUDE once.
+
+    `id int PRIMARY KEY UNIQUE` makes one index; when the kept clause is unnamed
+    and a duplicate is named, the index takes the duplicate's name.
+    """
+    backed = [c for c in constraints if c.kind in ("primary", "unique", "exclude")]
+    primaries = [c for c in backed if c.kind == "primary"]
+    if len(primaries) > 1:
+        raise StatementFailed(f'multiple primary keys for table "{table.name}" are not allowed')
+    final = primaries[:1]
+    for constraint in backed:
+        if constraint.kind == "primary":
+            continue
+        for i, prior in enumerate(final):
+            if _same_index(prior, constraint):
+                if prior.name is None and constraint.name is not None:
+                    final[i] = replace(prior, name=constraint.name)
+                break
+        else:
+            final.append(constraint)
+    return final
+
+
+def _same_index(a: ev.ConstraintDef, b: ev.ConstraintDef) -> bool:
+    def shape(c: ev.ConstraintDef) -> tuple:
+        keys = c.keys or tuple(ev.IndexKey(column=_t(col)) for col in c.columns)
+        return (keys, tuple(_t(i) for i in c.include), c.predicate, c.index_method or "btree", c.kind == "exclude")
+
+    return shape(a) == shape(b)
 
 
 def _where(location: Location | None) -> str:

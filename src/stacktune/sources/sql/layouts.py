@@ -244,8 +244,14 @@ def _diesel_no_transaction(folder: Path, rel: str, diagnostics: list[Diagnostic]
         return False
 
 
+# Runners that apply files in file-name order run both files of a shared number, in order.
+_NAME_SORTED = frozenset({"numbered", "supabase"})
+
+
 def _duplicates(files: list[MigrationFile], style: str) -> list[Diagnostic]:
     """Two files with one version: most tools refuse to run, a name-sorting runner runs both."""
+    if style in _NAME_SORTED:
+        return []
     by_version: dict[tuple, list[MigrationFile]] = defaultdict(list)
     for migration in files:
         if migration.version != "R":
