@@ -31,8 +31,9 @@ PLAIN_MODULES = 300
 
 def migration_sql(n: int) -> str:
     table = f"t{n:05d}"
-    parent = f"t{max(n - 1, 0):05d}"
-    other = f"t{n // 2:05d}"
+    # Each table references earlier ones (the first references itself), as real schemas grow.
+    parent = f"t{max(n - 1, 1):05d}"
+    other = f"t{max(n // 2, 1):05d}"
     rows = ",\n".join(f"    ({i}, 'item {i} of {table}', now())" for i in range(130))
     guard = (
         f"DO $$\nBEGIN\n  IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'fk_{table}_other') THEN\n"
@@ -73,7 +74,7 @@ def models_py(count: int) -> str:
         "",
     ]
     for i in range(count):
-        parent = f"m{max(i - 1, 0):04d}"
+        parent = f"m{max(i - 1, 0):04d}"  # m0000 references itself
         lines += [
             "",
             f"class Model{i}(Base):",

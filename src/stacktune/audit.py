@@ -19,7 +19,7 @@ from stacktune.model.location import Location
 from stacktune.replay.engine import replay
 from stacktune.workers.audit import WorkerAudit, audit_workers
 
-SchemaFrom = Literal["auto", "models", "migrations", "both"]
+SchemaFrom = Literal["auto", "models", "migrations", "alembic", "both"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +31,8 @@ class AuditRequest:
     import_models: str | None = None  # "module:Base": read Base.metadata by importing it
     database_url: str | None = None  # audit this live database instead of the repository
     worker_default: int = 4  # the concurrency a worker fix writes (the connection budget uses it)
+    min_rows: int = 0  # live mode: hide FKs of tables with fewer rows
+    explain: bool = False  # live mode: add the planner's estimate of each FK lookup
 
 
 @dataclass(slots=True)
@@ -56,19 +58,28 @@ def run_audit(request: AuditRequest) -> AuditResult:
         raise AuditError(f"{root}: not a directory")
     model_sources = _read_model_sources(request)
     migration_sources = _read_migration_sources(request)
-    schema_from = _choose_schema_from(request.schema_from, model_sources, migration_sources)
+    alembic_sources = _read_alembic_sources(request)
+    schema_from = _choose_schema_from(request.schema_from, model_sources, migration_sources + alembic_sources)
+    # With Alembic the revisions are what production has: the models are compared with them, not merged.
+    compare_models = schema_from == "both" and bool(alembic_sources)
     used: list[SourceResult] = []
-    if schema_from in ("models", "both"):
+    if schema_from == "models" or (schema_from == "both" and not compare_models):
         used += model_sources
     if schema_from in ("migrations", "both"):
         used += migration_sources
+    if schema_from in ("migrations", "alembic", "both"):
+        used += alembic_sources
     # The models' create_all runs first, then the migrations in order, as a fresh
     # deployment of such a backend does.
     replayer = replay([source.events for source in used])
-    context = AuditContext(replayer.schema, replayer.problems)
+    model_schema = replay([s.events for s in model_sources]).schema if compare_models and model_sources else None
+    context = AuditContext(
+        replayer.schema, replayer.problems, sources=[*model_sources, *migration_sources, *alembic_sources],
+        model_schema=model_schema,
+    )
     workers = audit_workers(root, default=request.worker_default)
     findings = sorted([*run_schema_checks(context), *workers.findings], key=_finding_order)
-    sources = model_sources + migration_sources + workers.sources
+    sources = model_sources + migration_sources + alembic_sources + workers.sources
     diagnostics = [d for source in sources for d in source.diagnostics] + workers.diagnostics
     if not sources:
         diagnostics.append(
@@ -83,16 +94,19 @@ def run_audit(request: AuditRequest) -> AuditResult:
 
 def _audit_database(request: AuditRequest) -> AuditResult:
     """The same checks over a live catalog: read-only session, bounded statement time."""
+    from stacktune.live import explain, workload
     from stacktune.live.catalog import read_catalog
     from stacktune.pg.connect import ConnectionFailed, connect
 
     try:
         with connect(request.database_url, read_only=True, statement_timeout_ms=30_000) as conn:
-            schema = read_catalog(conn)
+            context = AuditContext(read_catalog(conn))
+            # Ordered by what each FK costs this database's workload, with the figures.
+            findings = workload.enrich(run_schema_checks(context), context, conn, min_rows=request.min_rows)
+            if request.explain:
+                findings = explain.annotate(findings, context, conn)
     except ConnectionFailed as failure:
         raise AuditError(f"cannot read the database: {failure}") from None
-    context = AuditContext(schema)
-    findings = sorted(run_schema_checks(context), key=_finding_order)
     source = SourceResult(kind="database", path="<database>", style="postgresql")
     return AuditResult(request.root, "database", [source], context, findings)
 
@@ -109,10 +123,13 @@ def _choose_schema_from(
         return requested
     if models and migrations:
         return "both"
-    return "models" if models else "migrations"
+    if models:
+        return "models"
+    return "alembic" if migrations and all(m.kind == "alembic" for m in migrations) else "migrations"
 
 
 def _read_migration_sources(request: AuditRequest) -> list[SourceResult]:
+    from stacktune.sources.alembic import project_at
     from stacktune.sources.sql.discover import find_migration_dirs
     from stacktune.sources.sql.layouts import read_migrations
 
@@ -122,7 +139,24 @@ def _read_migration_sources(request: AuditRequest) -> list[SourceResult]:
     for folder in folders:
         if not folder.is_dir():
             raise AuditError(f"--migrations {folder}: not a directory")
+        if request.migrations and project_at(root, folder) is not None:
+            continue  # an Alembic folder given with --migrations: read by _read_alembic_sources
         results.append(read_migrations(root, folder))
+    return results
+
+
+def _read_alembic_sources(request: AuditRequest) -> list[SourceResult]:
+    """Alembic script directories: those given with --migrations, else every one found."""
+    from stacktune.sources.alembic import find_alembic_projects, project_at, read_alembic
+
+    root = request.root
+    if request.migrations:
+        given = [project_at(root, _within(root, p)) for p in request.migrations]
+        return [read_alembic(root, project) for project in given if project is not None]
+    projects, problems = find_alembic_projects(root)
+    results: list[SourceResult] = [read_alembic(root, project) for project in projects]
+    if problems and results:
+        results[0].diagnostics[:0] = problems
     return results
 
 

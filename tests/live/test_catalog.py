@@ -204,5 +204,6 @@ def test_query_files_are_exactly_the_ones_read() -> None:
     from stacktune.live.catalog import load_query
 
     names = {p.name.removesuffix(".sql") for p in files("stacktune.live").joinpath("queries").iterdir()}
-    assert names == {"schemas", "tables", "columns", "indexes", "foreign_keys", "other_constraints"}
+    catalog = {"schemas", "tables", "columns", "indexes", "foreign_keys", "other_constraints"}
+    assert names == catalog | {"workload", "index_state", "build_progress"}  # + workload.py, apply.py
     assert all("SELECT" in load_query(name) for name in names)

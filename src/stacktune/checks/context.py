@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from stacktune.checks.coverage import Coverage, assess
+from stacktune.model.events import SourceResult
 from stacktune.model.schema import ForeignKey, Schema, Table
 from stacktune.replay.engine import ReplayProblem
 
@@ -21,6 +22,10 @@ class AuditContext:
     schema: Schema
     replay_problems: list[ReplayProblem] = field(default_factory=list)
     _coverage: list[FkCoverage] | None = None
+    # What was read (rules about a source itself, e.g. an Alembic graph with several heads).
+    sources: list[SourceResult] = field(default_factory=list)
+    # The models' create_all schema, when it is compared with the migrations' rather than merged.
+    model_schema: Schema | None = None
 
     @property
     def coverage(self) -> list[FkCoverage]:

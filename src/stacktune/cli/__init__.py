@@ -5,6 +5,8 @@ Each command lives in its own module; importing them here, explicitly, registers
 
 from stacktune.cli import audit_command  # noqa: F401  (registers `audit`)
 from stacktune.cli import fix_command  # noqa: F401  (registers `fix`)
+from stacktune.cli import live_commands  # noqa: F401  (registers `verify`, `drift`, `apply`)
+from stacktune.cli import rule_command  # noqa: F401  (registers `rule`)
 from stacktune.cli.app import app
 
 __all__ = ["app"]

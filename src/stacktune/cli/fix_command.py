@@ -9,6 +9,7 @@ import click
 from stacktune.audit import AuditRequest
 from stacktune.cli.app import EXIT_CLEAN, EXIT_FINDINGS, app, fail
 from stacktune.cli.options import repository_options
+from stacktune.config import Config
 
 
 @app.command()
@@ -19,24 +20,27 @@ from stacktune.cli.options import repository_options
 @click.option("--include-weak", is_flag=True, help="Also index FKs whose only candidate index is weak.")
 @click.option(
     "--partial/--no-partial",
-    default=True,
-    show_default=True,
-    help="Index a nullable single-column FK WHERE col IS NOT NULL (smaller; still serves the FK lookup).",
+    default=None,
+    help="Index a nullable single-column FK WHERE col IS NOT NULL (smaller; still serves the FK lookup)."
+    "  [default: partial]",
 )
 @click.option(
-    "--concurrently", is_flag=True, help="CREATE INDEX CONCURRENTLY, marked to run outside a transaction."
+    "--concurrently/--no-concurrently",
+    default=None,
+    help="CREATE INDEX CONCURRENTLY, marked to run outside a transaction.  [default: no]",
 )
 @click.option("--migrations-dir", metavar="DIR", help="Where to write the migration (default: the project's).")
 @click.option("--alembic-head", metavar="REV", help="The revision the new Alembic revision follows.")
 @click.option("--no-workers", is_flag=True, help="Do not rewrite worker start commands.")
 def fix(
     request: AuditRequest,
+    config: Config,
     write: bool,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     include_weak: bool,
-    partial: bool,
-    concurrently: bool,
+    partial: bool | None,
+    concurrently: bool | None,
     migrations_dir: str | None,
     alembic_head: str | None,
     no_workers: bool,
@@ -57,7 +61,13 @@ def fix(
 
     try:
         result = run_audit(request)
-        options = PlanOptions(select, ignore, include_weak, partial, concurrently)
+        options = PlanOptions(
+            select,
+            ignore,
+            include_weak,
+            partial=_first(partial, config.partial, True),
+            concurrently=_first(concurrently, config.concurrently, False),
+        )
         fk_fix = propose_fk_index_fix(
             result, options, migrations_dir=migrations_dir, alembic_head=alembic_head
         )
@@ -86,3 +96,8 @@ def fix(
     for path in written:
         click.echo(f"wrote {path}", err=True)
     raise click.exceptions.Exit(EXIT_CLEAN)
+
+
+def _first(*values: bool | None) -> bool:
+    """The command line's value, else the configuration's, else the default (the last)."""
+    return next(value for value in values if value is not None)

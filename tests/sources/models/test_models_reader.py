@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from models_helpers import read, write
@@ -123,7 +122,7 @@ def test_find_model_files_prefilters_and_skips_tests_and_migrations(tmp_path: Pa
         "app/models.py", "app/tables.py"]
 
 
-def test_150_models_read_fast(tmp_path: Path) -> None:
+def test_150_models_across_files_are_all_read(tmp_path: Path) -> None:
     header = "import sqlalchemy as sa\nfrom sqlalchemy.orm import declarative_base\nBase = declarative_base()\n"
     body = "".join(
         f"class M{i}(Base):\n    __tablename__ = 't{i}'\n    id = sa.Column(sa.Integer, primary_key=True)\n"
@@ -132,8 +131,7 @@ def test_150_models_read_fast(tmp_path: Path) -> None:
         for i in range(150)
     )
     files = write(tmp_path, {"base.py": header, "models.py": header.replace("Base = declarative_base()\n", "") + body})
-    start = time.perf_counter()
     result = read_models(tmp_path, files)
-    elapsed = time.perf_counter() - start
+    # (How fast: bench/audit_scale.py measures it.)
     assert len([e for e in result.events if isinstance(e, CreateTable)]) == 150
-    assert elapsed < 0.1, elapsed
+    assert result.diagnostics == []

@@ -124,21 +124,21 @@ def test_numbered_reads_files_in_order_with_whole_file_locations(tmp_path: Path)
     assert result.diagnostics == []
 
 
-def test_duplicate_numbers_and_strangers_are_reported(tmp_path: Path) -> None:
+def test_strangers_are_reported_and_duplicate_numbers_run_in_name_order(tmp_path: Path) -> None:
     folder = write(
         tmp_path / "migrations",
         {
-            "042_a.sql": "",
             "042_b.sql": "",
+            "042_a.sql": "",
             "043_c.sql": "",
             "seed.sql": "",
             "notes.txt": "",
         },
     )
     files, diagnostics = ordered_migrations(tmp_path, folder, "numbered")
-    assert [f.version for f in files] == ["042", "042", "043"]
+    # A runner that sorts file names applies both 042s, a before b: not a problem.
+    assert [f.path for f in files] == ["migrations/042_a.sql", "migrations/042_b.sql", "migrations/043_c.sql"]
     assert sorted(d.message for d in diagnostics) == [
-        "duplicate migration number 042: 042_a.sql, 042_b.sql",
         "not a migration of the numbered layout, skipped",
         "not a migration of the numbered layout, skipped",
     ]
@@ -249,3 +249,9 @@ def test_discovery_skips_samples_below_root_and_python_revisions(tmp_path: Path)
     assert find_migration_dirs(tmp_path) == [tmp_path / "backend" / "migrations"]
     # Pointed at a sample folder itself, its migrations are found.
     assert find_migration_dirs(tmp_path / "tests" / "fixtures") == [tmp_path / "tests" / "fixtures" / "migrations"]
+
+
+def test_duplicate_versions_are_reported_where_the_tool_refuses_them(tmp_path: Path) -> None:
+    folder = write(tmp_path / "migrations", {"0042_a.up.sql": "", "0042_b.up.sql": "", "0043_c.up.sql": ""})
+    _, diagnostics = ordered_migrations(tmp_path, folder, "golang-migrate")
+    assert [d.message for d in diagnostics] == ["duplicate migration number 0042: 0042_a.up.sql, 0042_b.up.sql"]
