@@ -99,7 +99,8 @@ def _sql_files(root: Path, folder: str) -> tuple[str, ...]:
 
 
 def _target(source: SourceResult, alembic_head: str | None) -> MigrationTarget:
-    head = alembic_head if source.kind == "alembic" else None
+    """--alembic-head wins; else the revision graph's single head (several heads: the user must choose)."""
+    head = (alembic_head or getattr(source, "head", None)) if source.kind == "alembic" else None
     return MigrationTarget(source.style, _normal(source.path), tuple(source.files), head)
 
 
