@@ -26,7 +26,7 @@ from stacktune.model.events import (
     SourceResult,
 )
 from stacktune.model.location import Location
-from stacktune.sources.models.predicate import predicate_from_sql
+from stacktune.sources.sql.predicate import predicate_from_text
 from stacktune.sources.models.sa_types import pg_type_for
 from stacktune.sources.walk import relpath
 
@@ -107,7 +107,7 @@ class _Converter:
             else:
                 keys.append(IndexKey(expression=self.sql(expr)))
         where = options["where"]
-        predicate = predicate_from_sql(self.sql(where)) if where is not None else None
+        predicate = predicate_from_text(self.sql(where)) if where is not None else None
         include = tuple(c if isinstance(c, str) else c.name for c in options["include"] or ())
         return CreateIndex(location=self.locations.get(index.table, self.fallback), table=self.rel(index.table),
                            keys=tuple(keys), name=self.preparer.format_constraint(index, _alembic_quote=False), unique=bool(index.unique),

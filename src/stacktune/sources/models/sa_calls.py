@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from stacktune.model.diagnostics import Diagnostic
 from stacktune.model.events import FkAction, Predicate
-from stacktune.sources.models.predicate import predicate_from_sql
+from stacktune.sources.sql.predicate import predicate_from_text
 from stacktune.sources.models.pysource import PySource
 from stacktune.sources.models.sa_types import TypeImpl, last_name, read_type
 
@@ -407,4 +407,4 @@ class SqlRenderer:
         return ast.unparse(node)
 
     def predicate(self, node: ast.expr) -> Predicate:
-        return predicate_from_sql(self.render(node))
+        return predicate_from_text(self.render(node))

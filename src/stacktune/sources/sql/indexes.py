@@ -7,9 +7,16 @@ from functools import lru_cache
 from pglast import ast, enums
 from pglast.stream import RawStream
 
-from stacktune.model.events import CreateIndex, DropIndex, IndexKey, Predicate, SchemaEvent
+from stacktune.model.events import (
+    CreateIndex,
+    DropIndex,
+    IndexKey,
+    Predicate,
+    SchemaEvent,
+)
 from stacktune.sources.sql.context import Statement
-from stacktune.sources.sql.nodes import Json, last_name, qualified, range_var, unwrap
+from stacktune.sources.sql.nodes import Json, last_name, qualified, range_var
+from stacktune.sources.sql.predicate import not_null_columns
 
 
 def index_key(stmt: Statement, elem: Json, *path: str | int) -> IndexKey:
@@ -25,31 +32,13 @@ def index_key(stmt: Statement, elem: Json, *path: str | int) -> IndexKey:
 
 
 def predicate(stmt: Statement, where: Json, *path: str | int) -> Predicate:
-    columns = _not_null_columns(where)
+    columns = not_null_columns(where)
     if columns is None:
         # A CREATE INDEX's WHERE ends the statement: its own text is the cheapest rendering.
         top_level = stmt.path == () and path == ("whereClause",)
         return Predicate(text=stmt.trailing_where() if top_level else stmt.deparse(*path))
     # The common partial index of FK columns: printed once per column list, not per statement.
     return Predicate(text=_not_null_text(columns), not_null_columns=frozenset(columns))
-
-
-def _not_null_columns(where: Json) -> tuple[str, ...] | None:
-    """The columns of a WHERE made only of AND-ed `col IS NOT NULL` tests, in order, else None."""
-    kind, fields = unwrap(where)
-    if kind == "BoolExpr" and fields["boolop"] == "AND_EXPR":
-        columns: list[str] = []
-        for arg in fields["args"]:
-            part = _not_null_columns(arg)
-            if part is None:
-                return None
-            columns.extend(c for c in part if c not in columns)
-        return tuple(columns)
-    if kind == "NullTest" and fields["nulltesttype"] == "IS_NOT_NULL":
-        arg_kind, arg = unwrap(fields["arg"])
-        if arg_kind == "ColumnRef" and len(arg["fields"]) == 1 and "String" in arg["fields"][0]:
-            return (arg["fields"][0]["String"]["sval"],)
-    return None
 
 
 @lru_cache(maxsize=1024)

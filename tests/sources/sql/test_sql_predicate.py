@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from stacktune.live.predicate import predicate_from_text
+from stacktune.sources.sql.predicate import predicate_from_text
 
 
 @pytest.mark.parametrize(
