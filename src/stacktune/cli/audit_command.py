@@ -107,4 +107,5 @@ def _render(result: AuditResult, output_format: str) -> str:
         return github.render(result, result.findings)
     from stacktune.report import json_report
 
-    return json_report.render(result) + "\n"
+    # Indented for a person at a terminal, one line (and faster) for a program.
+    return json_report.render(result, indent=2 if is_terminal() else None) + "\n"

@@ -26,7 +26,11 @@ def iter_files(root: Path, suffixes: tuple[str, ...] | None = None) -> Iterator[
 
 def relpath(path: Path, root: Path) -> str:
     """The POSIX path of `path` relative to `root`, as every report prints it."""
+    if path.is_relative_to(root):
+        # Found by walking `root`: below it as written, no file-system call needed.
+        return path.relative_to(root).as_posix()
+    # The parent is resolved, not the file: a symlink (even a broken one) keeps its own name.
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return (path.parent.resolve() / path.name).relative_to(root.resolve()).as_posix()
     except ValueError:
         return path.as_posix()

@@ -9,7 +9,6 @@ from typing import Any
 
 import pglast
 from pglast.parser import scan
-from pglast.stream import RawStream
 
 from stacktune.model.location import Location
 from stacktune.sources.sql.nodes import Json
@@ -72,6 +71,10 @@ class Statement:
         The JSON tree cannot be printed directly, so the statement is parsed once
         more into pglast nodes; only index expressions and predicates need this.
         """
+        from pglast.stream import (
+            RawStream,  # the printer loads only when something is deparsed
+        )
+
         target: Any = _node_tree(self.text)
         for step in self.path + path:
             target = target[step] if isinstance(step, int) else getattr(target, _attribute(step))
