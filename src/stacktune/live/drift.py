@@ -3,7 +3,8 @@
 Indexes are matched by definition (keys, INCLUDE, method, uniqueness,
 predicate), not by name, so a renamed index is reported as a rename; foreign
 keys by columns and referenced table. Each missing object names the file:line
-that declares it; a migration whose objects are all missing looks never applied.
+that declares it; a migration (SQL file or Alembic revision) whose objects are
+all missing looks never applied.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from typing import Any, Literal
 from pglast.parser import ParseError, parse_sql_json
 
 from stacktune.audit import AuditResult
+from stacktune.model.diagnostics import Diagnostic
 from stacktune.model.events import IndexKey, Predicate
 from stacktune.model.location import Location
 from stacktune.model.schema import ForeignKey, Index, Schema, Table
+from stacktune.sources.alembic.revisions import read_revision
 
 DriftKind = Literal[
     "missing-table",
@@ -62,7 +65,9 @@ class Drift:
 
 def compare(repo: AuditResult, database: Schema) -> list[Drift]:
     model_files = {f for s in repo.sources if s.kind == "models" for f in s.files}
-    migration_files = {f for s in repo.sources if s.kind == "sql" for f in s.files}
+    # In the order they are applied: SQL files, then Alembic revisions in upgrade order.
+    migration_files = [f for s in repo.sources if s.kind in ("sql", "alembic") for f in s.files]
+    revision_files = {f for s in repo.sources if s.kind == "alembic" for f in s.files}
     found: list[Drift] = []
     for key, table in sorted(repo.context.schema.tables.items()):
         live = database.tables.get(key)
@@ -76,7 +81,8 @@ def compare(repo: AuditResult, database: Schema) -> list[Drift]:
         if key not in repo.context.schema.tables:
             what = f"table {live.qualified_name} is in the database only"
             found.append(Drift("extra-table", live.qualified_name, live.name, what))
-    return _unapplied(repo.context.schema, found, migration_files) + found
+    unapplied = _unapplied(repo.context.schema, found, migration_files)
+    return [_unapplied_drift(repo, path, objects, path in revision_files) for path, objects in unapplied] + found
 
 
 def _missing(
@@ -136,29 +142,49 @@ def _fk_drift(repo: Table, live: Table, model_files: set[str]) -> list[Drift]:
     return found
 
 
-def _unapplied(schema: Schema, found: list[Drift], migration_files: set[str]) -> list[Drift]:
-    """One line per migration file every object of which is missing (a missing table takes its own along)."""
+def _unapplied(schema: Schema, found: list[Drift], migration_files: list[str]) -> list[tuple[str, list[str]]]:
+    """(file, the objects it creates) for each migration every object of which is missing
+    (a missing table takes its own along), in the order the migrations are applied."""
     missing_tables = {d.table for d in found if d.kind == "missing-table"}
     missing_names = {(d.table, d.name) for d in found if d.kind in ("missing-index", "missing-foreign-key")}
-    declared: dict[str, int] = defaultdict(int)
+    wanted = set(migration_files)
+    declared: dict[str, list[str]] = defaultdict(list)
     absent: dict[str, int] = defaultdict(int)
     for table in schema.tables.values():
         gone = table.qualified_name in missing_tables
-        for thing in (table, *table.indexes.values(), *table.foreign_keys.values()):
+        things = [
+            ("table", table.qualified_name, table),
+            *(("index", ix.name, ix) for ix in table.indexes.values()),
+            *(("foreign key", fk.name, fk) for fk in table.foreign_keys.values()),
+        ]
+        for kind, name, thing in things:
             location = thing.location
-            if location is None or location.path not in migration_files:
+            if location is None or location.path not in wanted:
                 continue
-            declared[location.path] += 1
-            if gone or (thing is not table and (table.qualified_name, thing.name) in missing_names):
+            declared[location.path].append(f"{kind} {name}")
+            if gone or (thing is not table and (table.qualified_name, name) in missing_names):
                 absent[location.path] += 1
-    return [
-        Drift(
-            "unapplied-migration", "", path,
-            f"migration {path} looks never applied: none of its {count} objects exist", Location(path),
-        )
-        for path, count in sorted(declared.items())
-        if absent.get(path) == count
-    ]
+    return [(path, declared[path]) for path in migration_files if declared[path] and absent[path] == len(declared[path])]
+
+
+def _unapplied_drift(repo: AuditResult, path: str, objects: list[str], is_revision: bool) -> Drift:
+    what = f"none of what it creates exists ({', '.join(objects)})"
+    revision = _revision_at(repo, path) if is_revision else None
+    if revision is None:
+        return Drift("unapplied-migration", "", path, f"migration {path} looks never applied: {what}", Location(path))
+    name, location = revision
+    return Drift("unapplied-migration", "", path, f"revision {name} looks never applied: {what}", location)
+
+
+def _revision_at(repo: AuditResult, path: str) -> tuple[str, Location] | None:
+    """The revision id of an Alembic file and its `revision = ...` line (None if it cannot be read again)."""
+    try:
+        parsed = read_revision(path, (repo.root / path).read_bytes())
+    except OSError:
+        return None
+    if isinstance(parsed, Diagnostic):  # the static audit already reported it
+        return None
+    return parsed.revision.revision, parsed.revision.location
 
 
 def _fk_shape(fk: ForeignKey) -> tuple:
