@@ -6,16 +6,10 @@ says, FK by FK; these helpers are the server's side of that comparison.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
-import uuid
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
-import psycopg
 from pglast.parser import parse_sql_json
 from psycopg import sql
 
@@ -39,23 +33,6 @@ def apply_sql(db_uri: str, sql_texts: Iterable[str], *, transactional: bool = Tr
                     conn.execute(text)
             else:
                 conn.execute(text)
-
-
-def create_all_from_module(db_uri: str, module_path: Path, base_attr: str | None = None) -> None:
-    """Import a models.py by path and run metadata.create_all for its declarative base(s)."""
-    from sqlalchemy import create_engine
-    from sqlalchemy.pool import NullPool
-
-    module = _import_by_path(module_path)
-    metadatas = _metadatas(module, base_attr)
-    if not metadatas:
-        raise LookupError(f"{module_path}: no DeclarativeBase, declarative_base() or MetaData found")
-    engine = create_engine("postgresql+psycopg://", creator=lambda: psycopg.connect(db_uri), poolclass=NullPool)
-    try:
-        for metadata in metadatas:
-            metadata.create_all(engine)
-    finally:
-        engine.dispose()
 
 
 def catalog_schema(db_uri: str) -> Schema:
@@ -132,48 +109,3 @@ def _plan_nodes(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
     yield node
     for child in node.get("Plans", []):
         yield from _plan_nodes(child)
-
-
-def _import_by_path(module_path: Path) -> Any:
-    # A unique name: fixtures are all called models.py and must not shadow each other.
-    name = f"stacktune_fixture_{uuid.uuid4().hex}"
-    spec = importlib.util.spec_from_file_location(name, module_path)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot import {module_path}")
-    module = importlib.util.module_from_spec(spec)
-    # Registered before running: SQLAlchemy resolves string annotations via sys.modules.
-    sys.modules[name] = module
-    with _importable_siblings(module_path.parent):
-        spec.loader.exec_module(module)
-    return module
-
-
-@contextmanager
-def _importable_siblings(folder: Path) -> Iterator[None]:
-    """Let a fixture's models.py import modules next to it."""
-    sys.path.insert(0, str(folder))
-    try:
-        yield
-    finally:
-        sys.path.remove(str(folder))
-
-
-def _metadatas(module: Any, base_attr: str | None) -> list[Any]:
-    from sqlalchemy import MetaData
-
-    candidates = [getattr(module, base_attr)] if base_attr else list(vars(module).values())
-    found: dict[int, MetaData] = {}
-    for obj in candidates:
-        metadata = obj if isinstance(obj, MetaData) else _declarative_metadata(obj)
-        if metadata is not None:
-            found.setdefault(id(metadata), metadata)
-    return list(found.values())
-
-
-def _declarative_metadata(obj: Any) -> Any:
-    """The MetaData of a declarative base class (DeclarativeBase subclass or declarative_base())."""
-    from sqlalchemy import MetaData
-
-    if isinstance(obj, type) and hasattr(obj, "registry") and isinstance(getattr(obj, "metadata", None), MetaData):
-        return obj.metadata
-    return None

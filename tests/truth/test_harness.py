@@ -7,11 +7,9 @@ lookup (generic plan, un-analyzed tables).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import psycopg
 import pytest
-from truth.harness import apply_sql, catalog_schema, create_all_from_module, planner_uses_index
+from truth.harness import apply_sql, catalog_schema, planner_uses_index
 
 BASE = """
 CREATE TABLE parent (id int PRIMARY KEY, code text UNIQUE, a int, b int, UNIQUE (a, b));
@@ -126,29 +124,3 @@ class Account(Base):
 
 audit = Table("audit", other, Column("id", Integer, primary_key=True))
 """
-
-
-@pytest.mark.postgres
-def test_create_all_from_module_with_declarative_base(pg_database: str, tmp_path: Path) -> None:
-    (tmp_path / "models.py").write_text(MODELS)
-    create_all_from_module(pg_database, tmp_path / "models.py")
-    schema = catalog_schema(pg_database)
-    posts = schema.table("public", "posts")
-    assert set(schema.tables) == {("public", "users"), ("public", "posts")}
-    assert posts.foreign_keys["posts_user_id_fkey"].on_delete == "CASCADE"
-    assert posts.indexes["ix_posts_user_id"].key_columns == ("user_id",)
-
-
-@pytest.mark.postgres
-def test_create_all_from_module_finds_every_metadata_or_the_named_base(pg_database: str, tmp_path: Path) -> None:
-    (tmp_path / "models.py").write_text(LEGACY_MODELS)
-    create_all_from_module(pg_database, tmp_path / "models.py", base_attr="Base")
-    assert set(catalog_schema(pg_database).tables) == {("public", "accounts")}
-    create_all_from_module(pg_database, tmp_path / "models.py")
-    assert set(catalog_schema(pg_database).tables) == {("public", "accounts"), ("public", "audit")}
-
-
-def test_create_all_from_module_without_metadata_says_so(tmp_path: Path) -> None:
-    (tmp_path / "models.py").write_text("VALUE = 1\n")
-    with pytest.raises(LookupError, match="no DeclarativeBase"):
-        create_all_from_module("postgresql:///unused", tmp_path / "models.py")

@@ -12,12 +12,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from truth.harness import apply_sql, catalog_schema, create_all_from_module, planner_uses_index
+from truth.harness import catalog_schema, planner_uses_index
 
 from stacktune.audit import AuditRequest, AuditResult, run_audit
 from stacktune.checks.context import AuditContext
+from stacktune.live.build import build_repository
 from stacktune.model.schema import Schema
-from stacktune.sources.sql.layouts import ordered_migrations
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "truth"
@@ -26,17 +26,8 @@ CASES = sorted(p for p in FIXTURES.iterdir() if p.is_dir()) + [REPO / "examples"
 
 def build_on_postgres(db_uri: str, result: AuditResult) -> None:
     """What a fresh deployment does: create_all from the models first, then the migrations in order."""
-    for source in result.sources:
-        if source.kind == "models" and result.schema_from in ("models", "both"):
-            for file in source.files:
-                create_all_from_module(db_uri, result.root / file)
-    for source in result.sources:
-        if source.kind == "sql" and result.schema_from in ("migrations", "both"):
-            migrations, _ = ordered_migrations(result.root, result.root / source.path, source.style)
-            for migration in migrations:
-                data = (result.root / migration.path).read_bytes()
-                up = b"\n".join(data[start:end] for start, end in migration.sections).decode()
-                apply_sql(db_uri, [up], transactional=not migration.no_transaction)
+    report = build_repository(db_uri, result)
+    assert report.failures == [] and report.notes == [], [*map(str, report.failures), *report.notes]
 
 
 def verdicts(schema: Schema) -> dict[tuple[str, str, str], tuple]:
