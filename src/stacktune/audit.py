@@ -80,7 +80,8 @@ def run_audit(request: AuditRequest) -> AuditResult:
     workers = audit_workers(root, default=request.worker_default)
     findings = sorted([*run_schema_checks(context), *workers.findings], key=_finding_order)
     sources = model_sources + migration_sources + alembic_sources + workers.sources
-    diagnostics = [d for source in sources for d in source.diagnostics] + workers.diagnostics
+    # A file two readers trip over (a broken link) is reported once.
+    diagnostics = list(dict.fromkeys([d for source in sources for d in source.diagnostics] + workers.diagnostics))
     if not sources:
         diagnostics.append(
             Diagnostic(

@@ -173,9 +173,10 @@ def _parse(table: object, where: str, path: Path, rules: Sequence[Rule]) -> Conf
 
 
 def _strings(value: object, what: str) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+    # A list from TOML, a tuple from a repeatable command-line option.
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{what} must be a list of strings")
-    return value
+    return list(value)
 
 
 def _string(value: object, what: str) -> str:

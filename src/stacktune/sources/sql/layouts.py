@@ -62,8 +62,11 @@ def detect_style(folder: Path) -> str | None:
     if not numbered:
         return None
     for name in numbered[:_SNIFF_FILES]:
-        with open(folder / name, "rb") as handle:
-            head = handle.read(_SNIFF_BYTES)
+        try:
+            with open(folder / name, "rb") as handle:
+                head = handle.read(_SNIFF_BYTES)
+        except OSError:
+            continue  # reported when the folder is read
         if _GOOSE.search(head):
             return "goose"
         if _DBMATE.search(head):
@@ -276,7 +279,10 @@ def _version_identity(migration: MigrationFile, style: str) -> tuple:
 
 def _read_bytes(path: Path, rel: str) -> tuple[bytes, Diagnostic | None]:
     """A file's bytes; invalid UTF-8 is replaced (offsets then refer to the repaired text)."""
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return b"", Diagnostic(Location(rel), f"unreadable: {exc.strerror}")
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -288,7 +294,11 @@ def _read_bytes(path: Path, rel: str) -> tuple[bytes, Diagnostic | None]:
 
 
 def _files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.is_file())
+    # A *.sql entry that is no file (a broken link, a folder) would break the runner's
+    # glob too: kept, so reading it reports it.
+    return sorted(
+        p for p in folder.iterdir() if p.is_file() or (p.suffix == ".sql" and (p.is_dir() or not p.exists()))
+    )
 
 
 def _subfolders(folder: Path) -> list[Path]:

@@ -25,6 +25,8 @@ from stacktune.sources.sql.plpgsql import EmbeddedSql, embedded_sql
 
 # psql reads its meta-commands (\connect, \set) line by line before any SQL parsing.
 _META_COMMAND = re.compile(rb"^[ \t]*\\[^\r\n]*", re.MULTILINE)
+# After `COPY ... FROM STDIN;` psql sends the following lines as data, up to a line `\.`.
+_COPY_DATA_END = re.compile(rb"^\\\.\r?$", re.MULTILINE)
 
 Converter = Callable[[Statement], list[SchemaEvent]]
 
@@ -99,6 +101,7 @@ class _Reader:
 
     def skip_meta_commands(self, data: bytes, locate: Locate) -> bytes:
         """Blank psql meta-command lines (same length, so offsets hold) and report each."""
+        data = _blank_copy_data(data)
 
         def blank(match: re.Match[bytes]) -> bytes:
             command = match.group().strip().decode("utf-8", errors="replace")
@@ -305,6 +308,49 @@ def _options(items: list[Json]) -> dict[str, Json]:
 def _language(options: dict[str, Json]) -> str:
     language = options.get("language")
     return language["arg"]["String"]["sval"].lower() if language else "plpgsql"
+
+
+def _blank_copy_data(data: bytes) -> bytes:
+    """COPY ... FROM STDIN rows and their `\\.` blanked (same length, newlines kept): rows are not SQL."""
+    blanked = bytearray(data)
+    done = 0
+    for end in _COPY_DATA_END.finditer(data):
+        start = _copy_data_start(data, done, end.start())
+        if start is None:
+            continue
+        for i in range(start, end.end()):
+            if blanked[i] not in b"\r\n":
+                blanked[i] = 0x20
+        done = end.end()
+    return bytes(blanked)
+
+
+def _copy_data_start(data: bytes, low: int, end: int) -> int | None:
+    """The start of the rows that end at `end`: the line after the nearest COPY ... FROM STDIN before it."""
+    line = data.rfind(b"\n", low, end)
+    while line >= low:
+        start = data.rfind(b"\n", low, line) + 1 if line > low else low
+        if data[start:line].lstrip()[:4].lower() == b"copy":
+            statement_end = _copy_from_stdin_end(data, start, end)
+            if statement_end is not None:
+                return statement_end
+        line = start - 1
+    return None
+
+
+def _copy_from_stdin_end(data: bytes, start: int, limit: int) -> int | None:
+    """After the line that completes a COPY ... FROM STDIN starting at `start` (it may span lines)."""
+    line_end = data.find(b"\n", start, limit)
+    while line_end != -1:
+        try:
+            stmts = json.loads(parse_sql_json(data[start:line_end].decode("utf-8")))["stmts"]
+        except (ParseError, UnicodeDecodeError):
+            line_end = data.find(b"\n", line_end + 1, limit)
+            continue
+        kind, node = unwrap(stmts[0]["stmt"]) if len(stmts) == 1 else ("", {})
+        from_stdin = kind == "CopyStmt" and node.get("is_from") and "filename" not in node
+        return line_end + 1 if from_stdin else None
+    return None
 
 
 def _shifted(locate: Locate, base: int) -> Locate:

@@ -27,7 +27,15 @@ from stacktune.model.events import (
 )
 from stacktune.sources.sql.context import Statement
 from stacktune.sources.sql.indexes import index_key, predicate
-from stacktune.sources.sql.nodes import Json, last_name, qualified, range_var, strings, type_name, unwrap
+from stacktune.sources.sql.nodes import (
+    Json,
+    last_name,
+    qualified,
+    range_var,
+    strings,
+    type_name,
+    unwrap,
+)
 
 _KINDS: dict[str, ConstraintKind] = {
     "CONSTR_PRIMARY": "primary",
