@@ -101,6 +101,8 @@ class Event:
     # True when the statement runs only under a runtime condition (an IF inside a
     # DO block, an exception handler): the verdict says so.
     conditional: bool = False
+    # ALTER TABLE IF EXISTS: a missing table makes the statement a no-op, not an error.
+    if_table_exists: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

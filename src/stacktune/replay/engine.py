@@ -33,6 +33,10 @@ class StatementFailed(Exception):
     pass
 
 
+class MissingTable(StatementFailed):
+    """The statement's table does not exist (a no-op under ALTER TABLE IF EXISTS)."""
+
+
 def _t(name: str) -> str:
     return naming.truncate_identifier(name)
 
@@ -58,6 +62,9 @@ class Replayer:
         for event in events:
             try:
                 self.apply(event)
+            except MissingTable as failure:
+                if not (event.if_table_exists or event.conditional):
+                    self.problems.append(ReplayProblem(event.location, str(failure)))
             except StatementFailed as failure:
                 # A conditional statement that would fail is what its guard (IF NOT EXISTS
                 # (SELECT ... pg_constraint ...), an exception handler) is there to skip.
@@ -137,7 +144,7 @@ class Replayer:
     def _table(self, rel: ev.RelName) -> Table:
         table = self._find_table(rel)
         if table is None:
-            raise StatementFailed(f'relation "{rel}" does not exist')
+            raise MissingTable(f'relation "{rel}" does not exist')
         return table
 
     def _find_index(self, rel: ev.RelName) -> tuple[Table, Index] | None:

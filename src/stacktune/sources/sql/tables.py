@@ -265,6 +265,8 @@ def alter_table(stmt: Statement) -> list[SchemaEvent]:
     events: list[SchemaEvent] = []
     for i, cmd in enumerate(node.get("cmds", ())):
         events.extend(_alter_command(stmt, table, cmd["AlterTableCmd"], i))
+    if node.get("missing_ok"):
+        events = [replace(event, if_table_exists=True) for event in events]
     return events
 
 
@@ -284,6 +286,7 @@ def rename(stmt: Statement) -> list[SchemaEvent]:
         return [
             RenameColumn(
                 table=range_var(node["relation"]),
+                if_table_exists=node.get("missing_ok", False),
                 column=node["subname"],
                 new_name=node["newname"],
                 **stmt.placed,
@@ -293,6 +296,7 @@ def rename(stmt: Statement) -> list[SchemaEvent]:
         return [
             RenameConstraint(
                 table=range_var(node["relation"]),
+                if_table_exists=node.get("missing_ok", False),
                 name=node["subname"],
                 new_name=node["newname"],
                 **stmt.placed,
