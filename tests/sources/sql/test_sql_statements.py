@@ -184,6 +184,7 @@ ALTER_CASES = [
                 column=ColumnDef("u", "int8", not_null=True),
                 constraints=(fk(["u"], RelName(None, "users"), ["id"], on_delete="SET NULL"),),
                 if_not_exists=True,
+                if_table_exists=True,
                 **L,
             )
         ],
