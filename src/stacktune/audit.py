@@ -156,8 +156,12 @@ def _read_alembic_sources(request: AuditRequest) -> list[SourceResult]:
         return [read_alembic(root, project) for project in given if project is not None]
     projects, problems = find_alembic_projects(root)
     results: list[SourceResult] = [read_alembic(root, project) for project in projects]
-    if problems and results:
-        results[0].diagnostics[:0] = problems
+    if problems:
+        # A broken alembic.ini is worth reporting even when no project could be read from it.
+        holder = results[0] if results else SourceResult(kind="alembic", path=".", style="alembic")
+        holder.diagnostics[:0] = problems
+        if not results:
+            results.append(holder)
     return results
 
 
@@ -187,4 +191,7 @@ def _read_model_sources(request: AuditRequest) -> list[SourceResult]:
 
 
 def _within(root: Path, given: Path) -> Path:
-    return given if given.is_absolute() else (root / given if not given.exists() else given)
+    """A path from the command line: as given when it exists (from the working folder), else below root."""
+    if given.is_absolute() or given.exists():
+        return given
+    return root / given
