@@ -6,6 +6,7 @@ need, and the audit of a whole repository has a 0.5 s budget.
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
@@ -14,9 +15,34 @@ from stacktune import __version__
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
+# Every command: its name and where it lives. A module is imported only when its
+# command runs (or help lists it), so `stacktune audit` never loads the live or fix code.
+COMMANDS = {
+    "audit": "stacktune.cli.audit_command:audit",
+    "fix": "stacktune.cli.fix_command:fix",
+    "verify": "stacktune.cli.live_commands:verify",
+    "drift": "stacktune.cli.live_commands:drift",
+    "apply": "stacktune.cli.live_commands:apply",
+    "worker": "stacktune.cli.worker_command:worker",
+    "rule": "stacktune.cli.rule_command:rule",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, attribute = target.split(":")
+        return getattr(importlib.import_module(module), attribute)
+
 
 @click.group(
     name="stacktune",
+    cls=LazyGroup,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @click.version_option(__version__, prog_name="stacktune")

@@ -10,12 +10,12 @@ from pathlib import Path
 import click
 
 from stacktune.audit import AuditRequest, AuditResult
-from stacktune.cli.app import EXIT_CLEAN, EXIT_FINDINGS, app, fail, is_terminal
+from stacktune.cli.app import EXIT_CLEAN, EXIT_FINDINGS, fail, is_terminal
 from stacktune.cli.options import repository_options
 from stacktune.config import Config
 
 
-@app.command()
+@click.command()
 @repository_options
 @click.option("--database-url", metavar="URL", help="Audit this live PostgreSQL (read-only) instead of files.")
 @click.option("--live", is_flag=True, help="Audit the database named by $DATABASE_URL (read-only).")
@@ -60,7 +60,8 @@ def audit(
     Exit status: 0 nothing to report, 1 findings, 2 the audit could not run.
     """
     from stacktune.audit import AuditError, run_audit
-    from stacktune.baseline import BaselineError, write_baseline as record
+    from stacktune.baseline import BaselineError
+    from stacktune.baseline import write_baseline as record
     from stacktune.changed import ChangedError
     from stacktune.checks.registry import all_rules
     from stacktune.config import ConfigError, with_overrides

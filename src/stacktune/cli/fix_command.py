@@ -7,12 +7,12 @@ import sys
 import click
 
 from stacktune.audit import AuditRequest
-from stacktune.cli.app import EXIT_CLEAN, EXIT_FINDINGS, app, fail
+from stacktune.cli.app import EXIT_CLEAN, EXIT_FINDINGS, fail
 from stacktune.cli.options import repository_options
 from stacktune.config import Config
 
 
-@app.command()
+@click.command()
 @repository_options
 @click.option("--write", is_flag=True, help="Write the changes; without it, only show them as a diff.")
 @click.option("--select", multiple=True, metavar="TABLE[.COLUMN]", help="Fix only these FKs (repeatable).")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from stacktune.cli.app import EXIT_CLEAN, EXIT_FINDINGS, app, fail
+from stacktune.cli.app import EXIT_CLEAN, EXIT_FINDINGS, fail
 
 _database_url_option = click.option(
     "--database-url", metavar="URL", help="The PostgreSQL to work on; default: $DATABASE_URL."
@@ -60,7 +60,7 @@ def _static_audit(path: Path):  # -> AuditResult
         raise fail(str(exc)) from None
 
 
-@app.command()
+@click.command()
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @click.option("--server-url", metavar="URL", help="Build on this server (a fresh database, dropped after).")
 @_format_option
@@ -108,7 +108,7 @@ def verify(path: Path, server_url: str | None, output_format: str) -> None:
     raise click.exceptions.Exit(EXIT_CLEAN if report.equal else EXIT_FINDINGS)
 
 
-@app.command()
+@click.command()
 @click.argument("path", type=click.Path(path_type=Path), default=".")
 @_database_url_option
 @_format_option
@@ -137,7 +137,7 @@ def drift(path: Path, database_url: str | None, output_format: str) -> None:
     raise click.exceptions.Exit(EXIT_FINDINGS if found else EXIT_CLEAN)
 
 
-@app.command()
+@click.command()
 @_database_url_option
 @click.option("--file", "file", type=click.Path(path_type=Path), help="Run this migration file instead.")
 @click.option("--dry-run", is_flag=True, help="Print the plan and change nothing.")
@@ -169,7 +169,12 @@ def apply(
     Exit status: 0 done (or nothing to do), 1 some step failed or was interrupted, 2 could not start.
     """
     from stacktune.fixes.fk_index_plan import PatternError, PlanOptions
-    from stacktune.live.apply import ApplyOptions, plan_for_schema, run_steps, steps_from_file
+    from stacktune.live.apply import (
+        ApplyOptions,
+        plan_for_schema,
+        run_steps,
+        steps_from_file,
+    )
     from stacktune.live.progress import RichProgress
 
     url = _database_url(database_url)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 
-from stacktune.cli.app import app, fail
+from stacktune.cli.app import fail
 
 
-@app.command()
+@click.command()
 @click.argument("rule")
 def rule(rule: str) -> None:
     """Print the documentation of a rule, by code (ST101) or name (fk-without-index)."""

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from stacktune.cli.app import app, fail
+from stacktune.cli.app import fail
 
 
-@app.group()
+@click.group()
 def worker() -> None:
     """Celery worker commands."""
 
@@ -30,7 +30,12 @@ def size(path: Path, database_url: str | None, workers: int, process_memory_mb: 
     (pool_size + max_overflow of the project's create_engine calls) against max_connections.
     """
     from stacktune.pg.connect import ConnectionFailed
-    from stacktune.workers.budget import DEFAULT_MAX_CONNECTIONS, budget, engines, live_max_connections
+    from stacktune.workers.budget import (
+        DEFAULT_MAX_CONNECTIONS,
+        budget,
+        engines,
+        live_max_connections,
+    )
     from stacktune.workers.sizing import recommend
 
     options = {"process_memory": process_memory_mb * 2**20} if process_memory_mb else {}
