@@ -137,8 +137,13 @@ class Bench:
         self.folder = folder
         (folder / "queue").mkdir()
         (folder / "control").mkdir()
+        (folder / "staging").mkdir()
         (folder / "bench_app.py").write_text(APP_MODULE.format(app_name=WORKER_APP_NAME), encoding="utf-8")
         self.module = _import(folder / "bench_app.py")
+        # kombu's filesystem transport writes a message file in place, so a polling worker can read
+        # it half-written; this process writes into staging/ and renames finished files into queue/.
+        options = self.module.app.conf.broker_transport_options
+        self.module.app.conf.broker_transport_options = {**options, "data_folder_out": str(folder / "staging")}
         self.env = {**os.environ, "BENCH_DSN": dsn, "BENCH_POOL_SIZE": str(pool_size)}
         self.iterations = calibrate(self.module)
         self.batches = 0
@@ -156,6 +161,8 @@ class Bench:
         with self.module.app.producer_or_acquire() as producer:
             for _ in range(tasks):
                 task.apply_async(self.args_for(kind, counter), producer=producer)
+        for message in sorted((self.folder / "staging").iterdir()):
+            message.rename(self.folder / "queue" / message.name)  # atomic: the worker sees whole files
         self.wait_done(worker, counter, tasks)
         return tasks / (time.perf_counter() - started)
 

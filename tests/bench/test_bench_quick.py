@@ -51,7 +51,7 @@ def test_impact_quick_times_every_operation_before_and_after_the_fix(pg_server: 
     assert "ON child_set_null (parent_id)\n    WHERE parent_id IS NOT NULL;" in output
     rows = table_rows(output)
     assert [(r[0], r[1]) for r in rows] == [("10,000", op) for op in OPERATIONS]
-    for size, operation, runs, before, after, speedup in rows:
+    for _size, operation, runs, before, after, speedup in rows:
         assert runs == "5/5", operation
         assert float(before) > 0 and float(after) > 0
         assert float(speedup.removesuffix("x")) == pytest.approx(float(before) / float(after), rel=0.05, abs=0.06)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from ci_helpers import UNINDEXED_FK_SQL, audit, copy_example
 
+from stacktune.checks.registry import all_rules
 from stacktune.model.finding import Finding
 from stacktune.model.location import Location
-from stacktune.checks.registry import all_rules
 from stacktune.suppressions import apply_suppressions, read_suppressions
 
 RULES = all_rules()

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from stacktune.checks.registry import all_rules
 from stacktune.config import Config, ConfigError, find_config, load_config, select_codes, with_overrides
 from stacktune.model.finding import Finding
 from stacktune.model.location import Location
-from stacktune.checks.registry import all_rules
 
 RULES = all_rules()
 

@@ -1,6 +1,6 @@
 """From an audit result to a Fix: which folder, which style, display-only for models-only projects."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -11,7 +11,7 @@ from stacktune.fixes.fk_fix import propose_fk_index_fix
 from stacktune.fixes.fk_index_plan import PlanOptions
 from stacktune.model.events import SourceResult
 
-NOW = datetime(2024, 5, 1, 12, 0, 0, tzinfo=timezone.utc)
+NOW = datetime(2024, 5, 1, 12, 0, 0, tzinfo=UTC)
 
 
 def ctx(path: str = "migrations/001_init.sql"):
@@ -22,8 +22,8 @@ def ctx(path: str = "migrations/001_init.sql"):
     )
 
 
-def propose(res, options: PlanOptions = PlanOptions(), **kw):
-    return propose_fk_index_fix(res, options, clock=lambda: NOW, **kw)
+def propose(res, options: PlanOptions | None = None, **kw):
+    return propose_fk_index_fix(res, options or PlanOptions(), clock=lambda: NOW, **kw)
 
 
 def test_writes_into_the_only_migrations_folder() -> None:

@@ -1,7 +1,7 @@
 """Write the fix into a repository of each layout, then audit again: the new file is read as
 one of the project's own migrations, nothing is left uncovered, and a second run writes nothing."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -11,7 +11,7 @@ from stacktune.fixes.apply import apply_edits
 from stacktune.fixes.fk_fix import propose_fk_index_fix
 from stacktune.fixes.fk_index_plan import PlanOptions
 
-NOW = datetime(2024, 5, 1, 12, 0, 0, tzinfo=timezone.utc)
+NOW = datetime(2024, 5, 1, 12, 0, 0, tzinfo=UTC)
 
 SCHEMA = """\
 CREATE TABLE users (id serial PRIMARY KEY);

@@ -4,7 +4,7 @@ running the file twice is harmless, and nothing but the new indexes appears."""
 from __future__ import annotations
 
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
@@ -25,7 +25,7 @@ from stacktune.fixes.styles.common import MigrationTarget
 from stacktune.pg.connect import connect
 from stacktune.sources.sql.layouts import ordered_migrations
 
-NOW = datetime(2024, 5, 1, 12, 0, 0, tzinfo=timezone.utc)
+NOW = datetime(2024, 5, 1, 12, 0, 0, tzinfo=UTC)
 LONG = "t" * 70  # PostgreSQL keeps the first 63 bytes
 
 HOSTILE_DDL = f"""

@@ -2,7 +2,7 @@
 
 import ast
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from fix_builders import col, context, fk, pk, table, users
@@ -15,7 +15,7 @@ from stacktune.fixes.styles.common import MigrationTarget
 from stacktune.model.events import CreateTable, RelName
 from stacktune.model.location import Location
 
-NOW = datetime(2024, 5, 1, 12, 0, 0, tzinfo=timezone.utc)
+NOW = datetime(2024, 5, 1, 12, 0, 0, tzinfo=UTC)
 
 HEADER = """\
 -- Indexes for foreign keys that had none, written by `stacktune fix`.

@@ -11,12 +11,12 @@ import pytest
 
 from stacktune.audit import AuditRequest, AuditResult, run_audit
 from stacktune.checks.context import AuditContext
+from stacktune.checks.registry import all_rules
 from stacktune.model.diagnostics import Diagnostic
 from stacktune.model.finding import Finding
 from stacktune.model.location import Location
 from stacktune.model.schema import Schema
 from stacktune.report import sarif
-from stacktune.checks.registry import all_rules
 from stacktune.rules_doc import docs_url
 
 DATA = Path(__file__).parent / "data"

@@ -12,9 +12,9 @@ from repo_fixtures import MIGRATIONS, MODELS, write_repo  # noqa: E402
 
 from stacktune.audit import AuditRequest  # noqa: E402
 from stacktune.checks.context import AuditContext  # noqa: E402
+from stacktune.model.events import IndexKey  # noqa: E402
 from stacktune.model.location import Location  # noqa: E402
 from stacktune.model.schema import Column, ForeignKey, Index, Schema, Table  # noqa: E402
-from stacktune.model.events import IndexKey  # noqa: E402
 from stacktune.verify import compare_coverage, verify  # noqa: E402
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "backend"

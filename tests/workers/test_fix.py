@@ -6,10 +6,9 @@ import subprocess
 
 import pytest
 import yaml
+from worker_project import apply_round, write
 
 from stacktune.workers.audit import audit_workers
-
-from worker_project import apply_round, write
 
 GUARD = (
     'if ! [ "${CELERY_CONCURRENCY:-4}" -gt 0 ] 2>/dev/null; then echo "CELERY_CONCURRENCY must be a positive '

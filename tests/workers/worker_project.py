@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from stacktune.fixes.apply import apply_edits
 from stacktune.workers.audit import audit_workers
 from stacktune.workers.fix import worker_fixes
 
@@ -17,19 +18,9 @@ def write(root: Path, files: dict[str, str]) -> Path:
 
 
 def apply_round(root: Path, default: int = 4) -> int:
-    """Apply one round of fixes (edits sorted from the end of each file); returns the fix count."""
+    """Apply one round of fixes with stacktune's own writer (it refuses overlapping edits); the fix count."""
     fixes = worker_fixes(root, audit_workers(root), default=default)
-    by_path: dict[str, list] = {}
     for fix in fixes:
-        edits = list(fix.edits)
-        assert edits == sorted(edits, key=lambda e: (e.start, e.end))
-        for edit in edits:
-            by_path.setdefault(edit.path, []).append(edit)
-    for path, edits in by_path.items():
-        data = (root / path).read_bytes()
-        starts = sorted((e.start, e.end) for e in edits)
-        assert all(a[1] <= b[0] for a, b in zip(starts, starts[1:])), "overlapping edits"
-        for edit in sorted(edits, key=lambda e: e.start, reverse=True):
-            data = data[: edit.start] + edit.content.encode("utf-8") + data[edit.end :]
-        (root / path).write_bytes(data)
+        assert list(fix.edits) == sorted(fix.edits, key=lambda e: (e.start, e.end))
+    apply_edits(root, [edit for fix in fixes for edit in fix.edits])
     return len(fixes)

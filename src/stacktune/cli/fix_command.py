@@ -67,6 +67,7 @@ def fix(
             include_weak,
             partial=_first(partial, config.partial, True),
             concurrently=_first(concurrently, config.concurrently, False),
+            index_prefix=config.index_prefix,
         )
         fk_fix = propose_fk_index_fix(
             result, options, migrations_dir=migrations_dir, alembic_head=alembic_head

@@ -7,13 +7,13 @@ foreign key's columns in the constraint's order, so the coverage rule accepts it
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 
 from stacktune.checks.context import AuditContext, FkCoverage
 from stacktune.fixes.errors import FixError
 from stacktune.fixes.identifiers import quote_ident
-from stacktune.fixes.index_names import IndexNamer
+from stacktune.fixes.index_names import IndexNamer, learn_convention
 from stacktune.model.location import Location
 from stacktune.model.schema import ForeignKey, Table
 
@@ -29,6 +29,7 @@ class PlanOptions:
     include_weak: bool = False
     partial: bool = True  # WHERE col IS NOT NULL on nullable single-column FKs
     concurrently: bool = False
+    index_prefix: str | None = None  # `index-prefix` from the configuration; None: learned from the schema
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +116,10 @@ def plan_fk_indexes(context: AuditContext, options: PlanOptions) -> FkIndexPlan:
         wanted.append(item)
     notes += [f"--select {pattern} matches no foreign key to fix" for i, pattern in enumerate(options.select)
               if i not in used]
-    namer = IndexNamer(context.schema)
+    convention = learn_convention(context.schema)
+    if options.index_prefix is not None:  # the configuration's convention wins over the learned one
+        convention = replace(convention, prefix=options.index_prefix, suffix="")
+    namer = IndexNamer(context.schema, convention)
     indexes = [_index_for(group, options, namer) for group in _dedupe(wanted)]
     return FkIndexPlan(tuple(indexes), options, tuple(notes))
 

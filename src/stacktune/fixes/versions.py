@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 TIMESTAMP_FORMAT = "%Y%m%d%H%M%S"
@@ -24,7 +24,7 @@ def parse_timestamp(version: str) -> datetime | None:
     if len(version) != 14 or not version.isdigit():
         return None
     try:
-        return datetime.strptime(version, TIMESTAMP_FORMAT).replace(tzinfo=timezone.utc)
+        return datetime.strptime(version, TIMESTAMP_FORMAT).replace(tzinfo=UTC)
     except ValueError:
         return None
 
@@ -49,7 +49,7 @@ def next_numbers(
 
 
 def _timestamps(after: datetime | None, now: datetime, count: int) -> list[str]:
-    start = now.astimezone(timezone.utc).replace(microsecond=0)
+    start = now.astimezone(UTC).replace(microsecond=0)
     if after is not None and start <= after:
         start = after + timedelta(seconds=1)
     return [(start + timedelta(seconds=n)).strftime(TIMESTAMP_FORMAT) for n in range(count)]

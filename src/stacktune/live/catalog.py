@@ -15,10 +15,10 @@ from typing import Any
 import psycopg
 from psycopg.rows import dict_row
 
-from stacktune.sources.sql.predicate import predicate_from_text
 from stacktune.model.events import FkAction, IndexKey
 from stacktune.model.location import Location
 from stacktune.model.schema import Column, ForeignKey, Index, Schema, Table
+from stacktune.sources.sql.predicate import predicate_from_text
 
 Row = dict[str, Any]
 

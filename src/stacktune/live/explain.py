@@ -31,10 +31,6 @@ class LookupPlan:
     rows: float  # the planner's estimate of matching rows per lookup
     cost: float  # total cost of the lookup
 
-    @property
-    def uses_index(self) -> bool:
-        return self.index is not None
-
     def describe(self) -> str:
         via = f" using {self.index}" if self.index else ""
         return f"{self.scan}{via}, ~{self.rows:g} rows, cost {self.cost:g}"

@@ -108,7 +108,7 @@ class UpgradeReader:
     conditional: bool = False
     values: dict[str, ast.expr] = field(default_factory=dict)
     reader: CallReader = field(init=False)
-    _batches: dict[str, tuple[RelName, ast.AST]] = field(default_factory=dict)
+    _batches: dict[str, RelName] = field(default_factory=dict)  # `with op.batch_alter_table(...) as name`
     _binds: set[str] = field(default_factory=set)
     _depth: int = 0
 
@@ -190,7 +190,7 @@ class UpgradeReader:
             if isinstance(call, ast.Call) and callee(call) == "batch_alter_table" and self._is_op(call.func):
                 batch = self.batch_table(call)
                 if batch is not None and isinstance(item.optional_vars, ast.Name):
-                    self._batches[item.optional_vars.id] = (batch, call)
+                    self._batches[item.optional_vars.id] = batch
                     bound.append(item.optional_vars.id)
         self.block(stmt.body)
         for name in bound:
@@ -268,7 +268,7 @@ class UpgradeReader:
         if self._is_op(func):
             self.dispatch(self.op_call(call, func.attr))
         elif isinstance(receiver, ast.Name) and receiver.id in self._batches:
-            self.batch_call(call, func.attr, *self._batches[receiver.id])
+            self.batch_call(call, func.attr, self._batches[receiver.id])
         elif func.attr in ("execute", "exec_driver_sql") and (
             (isinstance(receiver, ast.Name) and receiver.id in self._binds)
             or (isinstance(receiver, ast.Call) and self._is_bind(receiver))
@@ -321,7 +321,7 @@ class UpgradeReader:
         args = [a for a in call.args if not isinstance(a, ast.Starred)]
         return OpCall(call, method, args, {k.arg: k.value for k in call.keywords if k.arg})
 
-    def batch_call(self, call: ast.Call, method: str, table: RelName, batch_node: ast.AST) -> None:
+    def batch_call(self, call: ast.Call, method: str, table: RelName) -> None:
         op = self.op_call(call, method)
         slot = _BATCH_TABLE.get(method)
         if slot is not None:

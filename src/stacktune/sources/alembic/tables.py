@@ -87,15 +87,6 @@ class Namer:
 
 
 @dataclass(slots=True)
-class TableParts:
-    """What a CREATE TABLE (or ADD COLUMN) built from SQLAlchemy objects holds, in emission order."""
-
-    columns: list[ColumnDef] = field(default_factory=list)
-    constraints: list[ConstraintDef] = field(default_factory=list)
-    indexes: list[CreateIndex] = field(default_factory=list)
-
-
-@dataclass(slots=True)
 class PartsBuilder:
     reader: CallReader
     namer: Namer

@@ -26,8 +26,8 @@ from stacktune.model.events import (
     SourceResult,
 )
 from stacktune.model.location import Location
-from stacktune.sources.sql.predicate import predicate_from_text
 from stacktune.sources.models.sa_types import pg_type_for
+from stacktune.sources.sql.predicate import predicate_from_text
 from stacktune.sources.walk import relpath
 
 

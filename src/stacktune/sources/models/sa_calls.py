@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 
 from stacktune.model.diagnostics import Diagnostic
 from stacktune.model.events import FkAction, Predicate
-from stacktune.sources.sql.predicate import predicate_from_text
 from stacktune.sources.models.pysource import PySource
 from stacktune.sources.models.sa_types import TypeImpl, last_name, read_type
+from stacktune.sources.sql.predicate import predicate_from_text
 
 COLUMN_CALLS = frozenset({"Column", "mapped_column"})
 CONSTRAINT_CALLS = frozenset({"UniqueConstraint", "PrimaryKeyConstraint", "CheckConstraint"})
