@@ -40,6 +40,11 @@ def test_uncovered_fks_get_an_index_partial_only_when_nullable() -> None:
     assert found[("user_id",)].foreign_keys == ("orders_user_id_fkey",)
 
 
+def test_a_configured_index_prefix_wins_over_the_learned_convention() -> None:
+    plan = plan_fk_indexes(shop(), PlanOptions(index_prefix="fkix_"))
+    assert {ix.name for ix in plan.indexes} == {"fkix_orders_user_id", "fkix_orders_shop_id"}
+
+
 def test_no_partial_writes_plain_indexes() -> None:
     plan = plan_fk_indexes(shop(), PlanOptions(partial=False))
     assert all(ix.predicate is None for ix in plan.indexes)
