@@ -58,6 +58,9 @@ CASES = [
     # -c ignored
     ({"start.sh": 'exec celery -A a worker -P solo -c "$C"\n'}, ["worker-concurrency-ignored"]),
     ({"start.sh": 'exec celery -A a worker --autoscale=8,2 -c "$C"\n'}, ["worker-concurrency-ignored"]),
+    # A fixed -c that Celery ignores is reported as ignored only: rewriting it would change nothing.
+    ({"start.sh": "exec celery -A a worker --pool=solo --concurrency=1\n"}, ["worker-concurrency-ignored"]),
+    ({"start.sh": "exec celery -A a worker --autoscale=8,2 -c 4\n"}, ["worker-concurrency-ignored"]),
     # no exec
     ({"start.sh": 'cd /app\ncelery -A a worker -c "$C"\n'}, ["worker-start-without-exec"]),
     ({"start.sh": 'celery -A a worker -c "$C" &\nwait\n'}, []),

@@ -47,6 +47,14 @@ CASES = [
      ["/usr/bin/celery", "-A", "app", "worker", "-c", "2"], 2),
     ("Makefile", "worker:\n\t@celery -A app worker -c 2\n", "makefile", "make",
      ["celery", "-A", "app", "worker", "-c", "2"], 2),
+    # bashlex implements neither `case` nor `[[ ]]`: such scripts are read line by line.
+    ("entrypoint.sh", 'case "$1" in\n  worker)\n    celery -A app worker \\\n      -c 2\n    ;;\nesac\n', "shell",
+     "shell", ["celery", "-A", "app", "worker", "-c", "2"], 3),
+    ("start.sh", 'if [[ "$1" == "worker" ]]; then\n  celery worker --app=app -Ofair -c 2\nfi\n', "shell", "shell",
+     ["celery", "worker", "--app=app", "-Ofair", "-c", "2"], 2),
+    ("celery@.service",
+     "[Service]\nExecStart=/venv/bin/celery -A app worker \\\n    -c 2 \\\n    -n w%i@%%h\nRestart=always\n",
+     "systemd", "systemd", ["/venv/bin/celery", "-A", "app", "worker", "-c", "2", "-n", "w%i@%%h"], 2),
 ]
 
 
@@ -112,6 +120,7 @@ def test_reads_concurrency_settings(project, name, content, expected) -> None:
     ("name", "content", "line"),
     [
         ("start.sh", "echo ok\ncelery worker -c (\n", 2),
+        ("start.sh", 'case "$1" in\n  w) celery -A app worker -c (\nesac\n', 2),
         ("docker-compose.yml", "services: [\n", 2),
         ("fly.toml", "[processes\n", 1),
         ("settings.py", "worker_concurrency = (\n", 1),

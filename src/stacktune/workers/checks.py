@@ -45,11 +45,22 @@ def _written(option: OptionUse) -> str:
     return f"{option.option}{'' if joined else ' '}{option.value}"
 
 
+def _c_ignored(invocation: Invocation) -> str | None:
+    """Why Celery ignores -c on this command line (ST206), or None when -c sizes the pool."""
+    if (invocation.pool or "").lower() == "solo":
+        return "-c is ignored: the solo pool runs one task at a time"
+    if invocation.autoscale is not None:
+        return f"-c is ignored: --autoscale={invocation.autoscale.value} sizes the pool"
+    return None
+
+
 def hardcoded(facts: Facts) -> list[Finding]:
     found = []
     for i, command in enumerate(facts.commands):
-        option = facts.invocation(i).concurrency
-        if option and classify(option.value)[0] == "number":
+        invocation = facts.invocation(i)
+        option = invocation.concurrency
+        # A -c Celery ignores fixes nothing: ST206 says so, and rewriting it would change nothing.
+        if option and classify(option.value)[0] == "number" and _c_ignored(invocation) is None:
             found.append(
                 _cmd(
                     rules.HARDCODED, facts, i,
@@ -161,14 +172,9 @@ def ignored(facts: Facts) -> list[Finding]:
     found = []
     for i in range(len(facts.commands)):
         invocation = facts.invocation(i)
-        if invocation.concurrency is None:
-            continue
-        if (invocation.pool or "").lower() == "solo":
-            found.append(_cmd(rules.IGNORED, facts, i, "-c is ignored: the solo pool runs one task at a time"))
-        elif invocation.autoscale is not None:
-            found.append(
-                _cmd(rules.IGNORED, facts, i, f"-c is ignored: --autoscale={invocation.autoscale.value} sizes the pool")
-            )
+        reason = _c_ignored(invocation) if invocation.concurrency is not None else None
+        if reason is not None:
+            found.append(_cmd(rules.IGNORED, facts, i, reason))
     return found
 
 

@@ -48,3 +48,16 @@ def test_several_heads_is_a_finding() -> None:
     (heads,) = [f for f in result.findings if f.code == "ST109"]
     assert "d2" in heads.message and "e3" in heads.message
     assert heads.details["related"][0]["path"] == "alembic/versions/e3_reports.py"  # type: ignore[index]
+
+
+def test_two_script_directories_share_one_alembic_version_table(tmp_path: Path) -> None:
+    from sources.alembic.alembic_helpers import revision_text
+
+    for name in ("core", "tenant"):
+        (tmp_path / name / "versions").mkdir(parents=True)
+        (tmp_path / name / "env.py").write_text("from alembic import context\n")
+        body = f"    op.create_table('{name}_t', sa.Column('id', sa.Integer(), primary_key=True))\n"
+        (tmp_path / name / "versions" / "r1.py").write_text(revision_text(f"{name}1", None, body))
+    result = run_audit(AuditRequest(root=tmp_path))
+    assert [f.message for f in result.findings if f.code == "ST103"] == []
+    assert {t.name for t in result.context.schema.tables.values()} >= {"alembic_version", "core_t", "tenant_t"}

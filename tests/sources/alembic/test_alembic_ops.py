@@ -119,6 +119,29 @@ def test_batch_blocks_loops_helpers_and_dialect_tests() -> None:
     assert [(e.name, e.table.name) for e in (a, b)] == [("ix_a_user_id", "a"), ("ix_b_user_id", "b")]  # type: ignore[union-attr]
 
 
+def test_backend_tests_through_a_variable_the_engine_or_the_url_are_decided_for_postgresql() -> None:
+    reader = read_body(
+        "    bind = op.get_bind()\n"
+        "    url = str(bind.engine.url)\n"
+        "    dialect = bind.dialect.name\n"
+        "    if url.startswith('mysql'):\n"
+        "        op.create_index('ix_mysql', 'x', ['y'])\n"
+        "    elif url.startswith('postgres'):\n"
+        "        op.create_index('ix_url', 'x', ['y'])\n"
+        "    if dialect == 'sqlite':\n"
+        "        op.create_index('ix_sqlite', 'x', ['y'])\n"
+        "    if not bind.engine.name == 'postgresql':\n"
+        "        op.create_index('ix_not_pg', 'x', ['y'])\n"
+        "    else:\n"
+        "        op.create_index('ix_engine', 'x', ['y'])\n"
+    )
+    assert reader.diagnostics == []
+    assert all(isinstance(e, ev.CreateIndex) for e in reader.events)
+    assert [(e.name, e.conditional) for e in reader.events] == [  # type: ignore[union-attr]
+        ("ix_url", False), ("ix_engine", False),
+    ]
+
+
 def test_execute_sql_is_read_by_the_sql_source_at_the_call_line() -> None:
     reader = read_body(
         "    conn = op.get_bind()\n"

@@ -56,6 +56,8 @@ _BATCH_TABLE: dict[str, tuple[int, str]] = {
 _DROP_TYPES = {"foreignkey": "fk", "unique": "uq", "primary": "pk", "check": "ck"}
 _SQL_WRAPPERS = frozenset({"text", "DDL", "dedent", "literal_column"})
 _MAX_DEPTH = 4  # nested helper-function calls followed
+# Backend names a database URL starts with (SQLAlchemy dialect names, and the "postgres" spelling).
+_BACKENDS = frozenset({"postgresql", "postgres", "mysql", "mariadb", "sqlite", "mssql", "oracle"})
 
 
 @dataclass(slots=True)
@@ -204,7 +206,7 @@ class UpgradeReader:
         return self.rel(op.arg(0, "table_name"), op.arg(1, "schema"), call)
 
     def if_block(self, stmt: ast.If) -> None:
-        decided = _dialect_test(stmt.test, self.reader.strings)
+        decided = _dialect_test(stmt.test, self.reader.strings, self.resolve)
         if decided is not None:
             self.block(stmt.body if decided else stmt.orelse)
             return
@@ -585,13 +587,27 @@ class UpgradeReader:
         return self.reader.strings(node)
 
 
-def _dialect_test(test: ast.expr, strings: Callable[[ast.expr], str | None]) -> bool | None:
-    """`<...>.dialect.name == "postgresql"` (or !=, in, not in) decided for PostgreSQL; None otherwise."""
+def _dialect_test(
+    test: ast.expr, strings: Callable[[ast.expr], str | None], resolve: Callable[[ast.expr], ast.expr]
+) -> bool | None:
+    """A test of the backend decided for PostgreSQL; None when it is not one.
+
+    `<...>.dialect.name` or `bind.engine.name` compared (==, !=, in, not in) with names, also through a
+    variable that holds it, `not` of such a test, and `<url>.startswith("mysql")` with a backend name.
+    """
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        inner = _dialect_test(test.operand, strings, resolve)
+        return None if inner is None else not inner
+    if isinstance(test, ast.Name):
+        resolved = resolve(test)
+        return None if isinstance(resolved, ast.Name) else _dialect_test(resolved, strings, resolve)
+    if isinstance(test, ast.Call):
+        return _url_prefix_test(test, strings)
     if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
         return None
-    left = test.left
+    left = resolve(test.left)
     if not (isinstance(left, ast.Attribute) and left.attr == "name" and isinstance(left.value, ast.Attribute)
-            and left.value.attr == "dialect"):
+            and left.value.attr in ("dialect", "engine")):
         return None
     right, op = test.comparators[0], test.ops[0]
     if isinstance(op, ast.Eq | ast.NotEq) and (value := strings(right)) is not None:
@@ -602,3 +618,11 @@ def _dialect_test(test: ast.expr, strings: Callable[[ast.expr], str | None]) -> 
             return None
         return ("postgresql" in values) == isinstance(op, ast.In)
     return None
+
+
+def _url_prefix_test(test: ast.Call, strings: Callable[[ast.expr], str | None]) -> bool | None:
+    """`str(bind.engine.url).startswith("postgres")`: a database URL starts with its backend's name."""
+    if not (isinstance(test.func, ast.Attribute) and test.func.attr == "startswith" and len(test.args) == 1):
+        return None
+    prefix = strings(test.args[0])
+    return "postgresql".startswith(prefix) if prefix in _BACKENDS else None

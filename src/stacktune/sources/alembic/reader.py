@@ -86,9 +86,14 @@ def _upgrade_events(file: RevisionFile, convention: dict[str, str], diagnostics:
 
 
 def _version_table(env_py: str) -> CreateTable:
-    """alembic_version, which Alembic creates before the first revision runs (runtime/migration.py)."""
+    """alembic_version, which Alembic creates before the first revision runs (runtime/migration.py).
+
+    Alembic creates it with checkfirst=True, so a second script directory on the same database
+    (one per schema, per tenant, per app) finds it there: IF NOT EXISTS is the same semantics.
+    """
     return CreateTable(
         location=Location(env_py),
+        if_not_exists=True,
         table=RelName(None, "alembic_version"),
         columns=(ColumnDef("version_num", "varchar", not_null=True),),
         constraints=(ConstraintDef("primary", ("version_num",), "alembic_version_pkc"),),

@@ -84,11 +84,14 @@ class Collector:
     ) -> None:
         """Commands in shell text (the slot's value is run by a shell)."""
         escape = expansion.dollar_escape if dollar_escape is None else dollar_escape
+        problems: list[ShellSyntaxError] = []
         try:
-            hits = list(scan_shell(_mask_percent(slot.value)))
+            hits = list(scan_shell(_mask_percent(slot.value), problems=problems))
         except ShellSyntaxError as exc:
-            self.diagnose(_location_offset(slot, exc.offset), str(exc))
-            return
+            problems.append(exc)
+            hits = []
+        for problem in problems:
+            self.diagnose(_location_offset(slot, problem.offset), str(problem))
         for hit in hits:
             words = _trim(hit.words)
             if words is None:
@@ -110,11 +113,12 @@ class Collector:
             self._add(words, place, style, effective, container, label, _location_offset(slot, words[0].start))
 
     def string(
-        self, slot: Slot, *, style: str, expansion: Expansion, container: bool = False, label: str = ""
+        self, slot: Slot, *, style: str, expansion: Expansion, container: bool = False, label: str = "",
+        continuation: bool = False,
     ) -> None:
         """A command line split into words by its runner without a shell (compose, fly, systemd...)."""
         try:
-            words = tuple(split_words(slot.value))
+            words = tuple(split_words(slot.value, continuation))
         except ValueError as exc:
             self.diagnose(slot.start, f"cannot split command line: {exc}")
             return

@@ -4,7 +4,7 @@ Makefile recipes, and the string of an `sh -c '...'` wherever it appears."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from stacktune.lazy import lazy_import
 from stacktune.workers.model import Quoting, Word
@@ -89,16 +89,51 @@ def nested_script(words: tuple[Word, ...]) -> tuple[str, int, Quoting] | None:
     return _inner_script(words[index]) if index is not None else None
 
 
-def scan_shell(text: str, offset: int = 0, quoting: Quoting = "none") -> Iterator[ShellHit]:
-    """Every simple command in `text`, descending into `sh -c '...'` strings.
-
-    Raises ShellSyntaxError with bashlex's own message and the offset of the fault.
-    """
+def _parse(text: str, offset: int) -> list[bashlex.ast.node]:
     try:
-        trees = bashlex.parse(text) if text.strip() else []
+        return bashlex.parse(text) if text.strip() else []
     except (bashlex.errors.ParsingError, NotImplementedError, IndexError, AttributeError) as exc:
         position = getattr(exc, "position", 0) or 0
         raise ShellSyntaxError(f"shell syntax: {getattr(exc, 'message', exc)}", offset + position) from exc
+
+
+def _logical_lines(text: str) -> list[tuple[int, str]]:
+    """(offset, text) of each line, a line ending in a backslash joined with the next (the shell's own rule)."""
+    lines: list[tuple[int, str]] = []
+    start = 0
+    for end in [i for i, c in enumerate(text) if c == "\n"] + [len(text)]:
+        body = text[start:end]
+        if end < len(text) and (len(body) - len(body.rstrip("\\"))) % 2 == 1:
+            continue  # an escaped newline: the command goes on
+        lines.append((start, body))
+        start = end + 1
+    return lines
+
+
+def scan_shell(
+    text: str, offset: int = 0, quoting: Quoting = "none", problems: list[ShellSyntaxError] | None = None
+) -> Iterator[ShellHit]:
+    """Every simple command in `text`, descending into `sh -c '...'` strings.
+
+    bashlex implements neither `case` nor `[[ ]]` nor `$(( ))`. With `problems` given, a script it
+    cannot parse whole is read one logical line at a time (a command inside such a construct sits
+    on its own line); lines that still fail are added to `problems` when they name celery. Without
+    it, raises ShellSyntaxError with bashlex's own message and the offset of the fault.
+    """
+    try:
+        trees = _parse(text, offset)
+    except ShellSyntaxError:
+        lines = _logical_lines(text)
+        if problems is None or len(lines) < 2:
+            raise
+        for start, line in lines:
+            try:
+                # Not known to be the script's last command: no exec advice from a line read alone.
+                yield from (replace(hit, last_command=False) for hit in scan_shell(line, offset + start, quoting))
+            except ShellSyntaxError as exc:
+                if "celery" in line:
+                    problems.append(exc)
+        return
     for t_index, tree in enumerate(trees):
         commands = list(_commands(tree))
         for c_index, (node, background) in enumerate(commands):

@@ -24,13 +24,15 @@ def _same(value: str) -> str:
 
 
 def read(src: SourceText, collector: Collector) -> None:
-    for entry in entries(src.text):
+    for entry in entries(src.text, continuation=True):
         if entry.section != "Service":
             continue
         if entry.key == "ExecStart":
             skip = len(entry.value) - len(entry.value.lstrip(_PREFIXES))
             slot = Slot(entry.start + skip, entry.end, entry.value[skip:], _same)
-            collector.string(slot, style=STYLE, expansion=SYSTEMD, label=src.path.rsplit("/", 1)[-1])
+            collector.string(
+                slot, style=STYLE, expansion=SYSTEMD, label=src.path.rsplit("/", 1)[-1], continuation=True
+            )
         elif entry.key == "Environment":
             try:
                 assignments = shlex.split(entry.value)
