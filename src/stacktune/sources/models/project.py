@@ -173,6 +173,10 @@ class Project:
         names = {b.rsplit(".", 1)[-1] for b in self.all_base_names(name)} | {b for b in self.all_base_names(name)}
         return bool(names & (self.roots | DECLARATIVE_BASES))
 
+    def is_sqlmodel(self, name: str) -> bool:
+        """A SQLModel class: its annotated attributes are columns, read as `Field(...)`."""
+        return "SQLModel" in {b.rsplit(".", 1)[-1] for b in self.all_base_names(name)}
+
     def convention_for(self, owner: str | None) -> tuple[PySource, ast.expr] | None:
         """The naming convention of a MetaData owner (variable, declarative base, Flask `db`)."""
         for _ in range(5):  # follow Base -> metadata aliases

@@ -14,7 +14,13 @@ from stacktune.sources.models.pysource import PySource, parse_source
 from stacktune.sources.models.tables import TableBuilder
 from stacktune.sources.walk import iter_files, relpath
 
-_MARKERS = (b"__tablename__", b"__table__", b"Table(")
+# Flask-SQLAlchemy (`db.Model`) and SQLModel (`table=True`) name tables without __tablename__.
+_MARKERS = (b"__tablename__", b"__table__", b"Table(", b"db.Model", b"table=True")
+# A declarative base or a mixin declares columns every model inherits, often in a file of
+# its own that defines no table (`class Base(DeclarativeBase): id = mapped_column(...)`).
+_SUPPORT_MARKERS = (
+    b"DeclarativeBase", b"declarative_base", b"as_declarative", b"mapped_column(", b"Column(", b"SQLModel"
+)
 _IMPORTS = (b"sqlalchemy", b"sqlmodel")
 _SKIPPED_PARTS = frozenset({"tests", "test", "migrations", "alembic", "versions"})
 
@@ -24,9 +30,15 @@ def _looks_like_models(data: bytes) -> bool:
     return any(m in data for m in _MARKERS) and (any(i in data for i in _IMPORTS) or b"db.Model" in data)
 
 
+def _looks_like_support(data: bytes) -> bool:
+    return any(m in data for m in _SUPPORT_MARKERS) and any(i in data for i in _IMPORTS)
+
+
 def find_model_files(root: Path) -> list[Path]:
-    """Python files below root that define SQLAlchemy tables (tests and migrations excluded)."""
+    """Python files below root that define SQLAlchemy tables (tests and migrations excluded),
+    with the files of bases and mixins they may inherit columns from; none without tables."""
     found: list[Path] = []
+    has_tables = False
     for path in iter_files(root, (".py",)):
         parts = path.relative_to(root).parts[:-1]
         if _SKIPPED_PARTS.intersection(parts) or path.name.startswith("test_") or path.name == "conftest.py":
@@ -36,8 +48,11 @@ def find_model_files(root: Path) -> list[Path]:
         except OSError:
             continue
         if _looks_like_models(data):
+            has_tables = True
             found.append(path)
-    return found
+        elif _looks_like_support(data):
+            found.append(path)
+    return found if has_tables else []
 
 
 def _common_path(root: Path, files: list[Path]) -> str:

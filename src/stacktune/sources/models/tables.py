@@ -29,6 +29,7 @@ from stacktune.sources.models.sa_calls import (
     keyword,
 )
 from stacktune.sources.models.sa_types import dotted_name
+from stacktune.sources.models.sqlmodel import field_column
 from stacktune.sources.models.strings import StringEvaluator
 
 Item = IndexSpec | ConstraintSpec | FkSpec
@@ -128,7 +129,7 @@ class TableBuilder:
         own_tablename = "__tablename__" in info.body or "__table__" in info.body
         if info.root or info.constant("__abstract__") is True:
             return None
-        if not own_tablename and not self.project.is_declarative(name):
+        if not own_tablename and not info.sqlmodel_table and not self.project.is_declarative(name):
             return None
         mro = self.project.mro(name)
         parent = next((t for c in mro[1:] if (t := self.table_of(c.name)) is not None), None)
@@ -215,6 +216,12 @@ class TableBuilder:
     def class_column(
         self, owner: ClassInfo, info: ClassInfo, attr: str, stmt: ast.stmt, reader: CallReader
     ) -> ColumnModel | None:
+        if self.project.is_sqlmodel(info.name):
+            found = field_column(stmt, reader, self.project.enums)
+            if found is None:
+                return None
+            spec, annotation = found
+            return ColumnModel(spec.name or attr, spec.key or spec.name or attr, attr, spec, reader, annotation)
         annotation_node = stmt.annotation if isinstance(stmt, ast.AnnAssign) else None
         value = stmt.value if isinstance(stmt, ast.Assign | ast.AnnAssign) else None
         if isinstance(stmt, ast.FunctionDef):

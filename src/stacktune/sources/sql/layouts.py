@@ -18,6 +18,7 @@ from stacktune.model.diagnostics import Diagnostic
 from stacktune.model.events import SchemaEvent, SourceResult
 from stacktune.model.location import LineIndex, Location
 from stacktune.sources.sql.context import Locate
+from stacktune.sources.sql.platforms import platform_events
 from stacktune.sources.sql.statements import sql_to_events
 from stacktune.sources.walk import relpath
 
@@ -102,6 +103,7 @@ def read_migrations(root: Path, folder: Path, style: str | None = None) -> Sourc
             )
             events.extend(new_events)
             diagnostics.extend(problems)
+    events[:0] = platform_events(style, folder_rel, events)
     return SourceResult(
         kind="sql",
         path=folder_rel,
