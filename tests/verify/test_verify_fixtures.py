@@ -82,3 +82,18 @@ def test_a_revision_that_cannot_import_is_a_note_not_a_crash(pg_server: str, tmp
     assert "No module named 'not_installed_anywhere'" in note
     assert report.build.files_applied == 0
     assert report.differences and all(d.kind == "only-in-repository" for d in report.differences)
+
+
+@pytest.mark.postgres
+def test_supabase_platform_tables_are_built_before_the_migrations(pg_server: str, tmp_path: Path) -> None:
+    folder = tmp_path / "supabase" / "migrations"
+    folder.mkdir(parents=True)
+    (folder / "20240101000000_profiles.sql").write_text(
+        "CREATE TABLE profiles (id uuid PRIMARY KEY REFERENCES auth.users (id) ON DELETE CASCADE);\n"
+        "CREATE TABLE posts (id bigserial PRIMARY KEY, author uuid REFERENCES auth.users (id));\n",
+        encoding="utf-8",
+    )
+    report = verify(AuditRequest(root=tmp_path), server_url=pg_server)
+    assert report.build.failures == [] and report.build.notes == []
+    assert report.compared == 2
+    assert report.differences == [], [d.describe() for d in report.differences]

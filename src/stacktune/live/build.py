@@ -159,6 +159,9 @@ def _run_migrations(db_uri: str, root: Path, source: SourceResult, report: Build
     # Layout problems (a stray file) are already among the static audit's diagnostics.
     migrations, _ = ordered_migrations(root, root / source.path, source.style)
     with connect(db_uri, read_only=False, statement_timeout_ms=None) as conn:
+        with conn.transaction():
+            for sql in source.prelude:  # what the hosting platform created first
+                conn.execute(sql)
         for migration in migrations:
             statements = _statements(root, migration, report)
             if statements is None:

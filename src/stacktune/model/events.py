@@ -269,6 +269,9 @@ class SourceResult:
     files: list[str] = field(default_factory=list)
     events: list[SchemaEvent] = field(default_factory=list)
     diagnostics: list = field(default_factory=list)  # list[Diagnostic]
+    # SQL the hosting platform ran before the first migration (Supabase's auth.users): its
+    # events lead `events`, and `verify` runs it before building the migrations.
+    prelude: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, object]:
         return {"kind": self.kind, "path": self.path, "style": self.style, "files": list(self.files)}

@@ -18,7 +18,7 @@ from stacktune.model.diagnostics import Diagnostic
 from stacktune.model.events import SchemaEvent, SourceResult
 from stacktune.model.location import LineIndex, Location
 from stacktune.sources.sql.context import Locate
-from stacktune.sources.sql.platforms import platform_events
+from stacktune.sources.sql.platforms import platform_prelude
 from stacktune.sources.sql.statements import sql_to_events
 from stacktune.sources.walk import relpath
 
@@ -103,13 +103,15 @@ def read_migrations(root: Path, folder: Path, style: str | None = None) -> Sourc
             )
             events.extend(new_events)
             diagnostics.extend(problems)
-    events[:0] = platform_events(style, folder_rel, events)
+    prelude_events, prelude = platform_prelude(style, folder_rel, events)
+    events[:0] = prelude_events
     return SourceResult(
         kind="sql",
         path=folder_rel,
         style=style,
         files=[m.path for m, _ in read.files],
         events=events,
+        prelude=prelude,
         diagnostics=diagnostics,
     )
 

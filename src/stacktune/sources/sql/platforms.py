@@ -12,38 +12,47 @@ from stacktune.model.events import AddConstraint, ConstraintDef, CreateSchema, C
 from stacktune.model.location import Location
 from stacktune.sources.sql.statements import sql_to_events
 
-# The SQL each layout's platform has run first, by migration style.
-PLATFORM_SQL: dict[str, str] = {
+# The SQL each layout's platform has run first, by migration style: one statement each.
+PLATFORM_SQL: dict[str, tuple[str, ...]] = {
     "supabase": (
-        "CREATE SCHEMA auth;\n"
-        "CREATE TABLE auth.users (id uuid PRIMARY KEY);\n"
-        "CREATE SCHEMA storage;\n"
-        "CREATE TABLE storage.buckets (id text PRIMARY KEY);\n"
-        "CREATE TABLE storage.objects (id uuid PRIMARY KEY, bucket_id text);\n"
+        "CREATE SCHEMA auth",
+        "CREATE TABLE auth.users (id uuid PRIMARY KEY)",
+        "CREATE SCHEMA storage",
+        "CREATE TABLE storage.buckets (id text PRIMARY KEY)",
+        "CREATE TABLE storage.objects (id uuid PRIMARY KEY, bucket_id text)",
     ),
 }
 
 
-def platform_events(style: str, folder: str, migrations: list[SchemaEvent]) -> list[SchemaEvent]:
-    """The platform tables the migrations' foreign keys reference, located at the folder.
+def platform_prelude(style: str, folder: str, migrations: list[SchemaEvent]) -> tuple[list[SchemaEvent], list[str]]:
+    """The platform tables the migrations' foreign keys reference: their events, located at the
+    folder, and their SQL (what `verify` runs before the migrations).
 
     Only what is referenced is added, and nothing the migrations create themselves
     (a project that builds stand-ins for them, for a plain PostgreSQL, keeps its own).
     """
-    sql = PLATFORM_SQL.get(style)
-    if sql is None:
-        return []
     referenced = {ref for event in migrations for ref in _references(event)}
     own_tables = {e.table for e in migrations if isinstance(e, CreateTable)}
     own_schemas = {e.name for e in migrations if isinstance(e, CreateSchema)}
-    events, _ = sql_to_events(sql, folder, locate=lambda offset: Location(folder))
+    parsed = []
+    for sql in PLATFORM_SQL.get(style, ()):
+        (event,), _ = sql_to_events(sql, folder, locate=lambda offset: Location(folder))
+        parsed.append((event, sql))
     tables = [
-        e for e in events
-        if isinstance(e, CreateTable) and e.table in referenced and e.table not in own_tables
-        and e.table.schema not in own_schemas
+        (event, sql)
+        for event, sql in parsed
+        if isinstance(event, CreateTable)
+        and event.table in referenced
+        and event.table not in own_tables
+        and event.table.schema not in own_schemas
     ]
-    schemas = {e.table.schema for e in tables}
-    return [e for e in events if e in tables or (isinstance(e, CreateSchema) and e.name in schemas)]
+    schemas = {event.table.schema for event, _ in tables}
+    chosen = [
+        (event, sql)
+        for event, sql in parsed
+        if (event, sql) in tables or (isinstance(event, CreateSchema) and event.name in schemas)
+    ]
+    return [event for event, _ in chosen], [sql for _, sql in chosen]
 
 
 def _references(event: SchemaEvent) -> list[RelName]:
