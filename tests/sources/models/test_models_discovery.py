@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from models_helpers import write
+
 from stacktune.model.events import CreateIndex, CreateTable
 from stacktune.replay.engine import replay
 from stacktune.sources.models import find_model_files, read_models
-
-from models_helpers import write
 
 
 def _schema(root: Path):
