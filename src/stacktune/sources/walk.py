@@ -15,10 +15,17 @@ SKIPPED_DIRS = frozenset(
 )
 
 
+# Test data and samples: read only when the user points at them (as the audited root or
+# inside it), never picked up from a repository's tests/ or examples/ by discovery.
+SAMPLE_DIRS = frozenset({"tests", "test", "fixtures", "examples"})
+
+
 def iter_files(root: Path, suffixes: tuple[str, ...] | None = None) -> Iterator[Path]:
-    """Yield files below root in a stable order, skipping tool and vendor folders."""
+    """Yield files below root in a stable order, skipping tool, vendor and sample folders."""
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRS and not d.endswith(".egg-info"))
+        dirnames[:] = sorted(
+            d for d in dirnames if d not in SKIPPED_DIRS and d not in SAMPLE_DIRS and not d.endswith(".egg-info")
+        )
         for name in sorted(filenames):
             if suffixes is None or name.endswith(suffixes):
                 yield Path(dirpath, name)

@@ -18,8 +18,6 @@ from stacktune.model.diagnostics import Diagnostic
 from stacktune.model.location import Location
 from stacktune.sources.walk import iter_files, relpath
 
-# Test data and samples are read only when the user points at them (as for SQL migrations).
-_SAMPLE_DIRS = frozenset({"tests", "test", "fixtures", "examples"})
 # Alembic's own file filter (script/base.py _only_source_rev_file).
 REVISION_FILE = re.compile(r"^(?!\.#|__init__)(.*\.py)$")
 # Alembic's legacy splitting of version_locations when no separator is configured.
@@ -45,8 +43,6 @@ def find_alembic_projects(root: Path) -> tuple[list[AlembicProject], list[Diagno
     found: dict[Path, AlembicProject] = {}
     diagnostics: list[Diagnostic] = []
     for path in iter_files(root, (".ini", "pyproject.toml", "env.py")):
-        if _SAMPLE_DIRS.intersection(path.relative_to(root).parts[:-1]):
-            continue
         if path.name.endswith(".ini"):
             projects = _from_ini(root, path, diagnostics)
         elif path.name == "pyproject.toml":

@@ -22,7 +22,7 @@ _SUPPORT_MARKERS = (
     b"DeclarativeBase", b"declarative_base", b"as_declarative", b"mapped_column(", b"Column(", b"SQLModel"
 )
 _IMPORTS = (b"sqlalchemy", b"sqlmodel")
-_SKIPPED_PARTS = frozenset({"tests", "test", "migrations", "alembic", "versions"})
+_SKIPPED_PARTS = frozenset({"migrations", "alembic", "versions"})  # revisions are not models
 
 
 def _looks_like_models(data: bytes) -> bool:
