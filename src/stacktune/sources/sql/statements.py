@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import AnyStr
 
 from pglast.parser import ParseError, parse_sql_json, split
 
@@ -257,36 +258,11 @@ _SCHEMA_KEYWORDS = frozenset({"create", "alter", "drop", "do", "set", "reset", "
 
 
 def _may_change_schema(text: str, start: int) -> bool:
-    pos = _skip_blank_text(text, start)
+    pos = _skip_blank(text, start, len(text))
     end = pos
     while end < len(text) and (text[end].isalpha() or text[end] == "_"):
         end += 1
     return text[pos:end].lower() in _SCHEMA_KEYWORDS
-
-
-def _skip_blank_text(text: str, pos: int) -> int:
-    """Like _skip_blank, on a str: the first character after whitespace and comments."""
-    end = len(text)
-    while pos < end:
-        if text[pos].isspace():
-            pos += 1
-        elif text.startswith("--", pos):
-            newline = text.find("\n", pos)
-            pos = end if newline < 0 else newline + 1
-        elif text.startswith("/*", pos):
-            depth = 0
-            while pos < end:
-                if text.startswith("/*", pos):
-                    depth, pos = depth + 1, pos + 2
-                elif text.startswith("*/", pos):
-                    depth, pos = depth - 1, pos + 2
-                    if depth == 0:
-                        break
-                else:
-                    pos += 1
-        else:
-            break
-    return pos
 
 
 def _byte_starts(text: str, pieces: list[slice]) -> list[tuple[slice, int]]:
@@ -387,29 +363,35 @@ def _piece_locate(stmt: Statement, body_start: int, piece: EmbeddedSql) -> Locat
     return _shifted(stmt.locate, found)
 
 
-def _skip_blank(data: bytes, pos: int, end: int) -> int:
-    """The first byte at or after pos that is not whitespace or a comment."""
+def _skip_blank(data: AnyStr, pos: int, end: int) -> int:
+    """The first offset at or after pos that is not whitespace or a comment.
+
+    Works on the UTF-8 bytes a parse tree's offsets index, and on the str that
+    statement splitting indexes by character.
+    """
+    dashes, newline, opening = ("--", "\n", "/*") if isinstance(data, str) else (b"--", b"\n", b"/*")
     while pos < end:
-        if data[pos] in b" \t\r\n\f\v":
+        if data[pos : pos + 1].isspace():
             pos += 1
-        elif data.startswith(b"--", pos):
-            newline = data.find(b"\n", pos, end)
-            pos = end if newline < 0 else newline + 1
-        elif data.startswith(b"/*", pos):
+        elif data.startswith(dashes, pos):  # type: ignore[arg-type]
+            found = data.find(newline, pos, end)  # type: ignore[arg-type]
+            pos = end if found < 0 else found + 1
+        elif data.startswith(opening, pos):  # type: ignore[arg-type]
             pos = _comment_end(data, pos, end)
         else:
             break
     return pos
 
 
-def _comment_end(data: bytes, pos: int, end: int) -> int:
-    """The byte after a block comment starting at pos (PostgreSQL nests them)."""
+def _comment_end(data: AnyStr, pos: int, end: int) -> int:
+    """The offset after a block comment starting at pos (PostgreSQL nests them)."""
+    opening, closing = ("/*", "*/") if isinstance(data, str) else (b"/*", b"*/")
     depth = 0
     while pos < end:
-        if data.startswith(b"/*", pos):
+        if data.startswith(opening, pos):  # type: ignore[arg-type]
             depth += 1
             pos += 2
-        elif data.startswith(b"*/", pos):
+        elif data.startswith(closing, pos):  # type: ignore[arg-type]
             depth -= 1
             pos += 2
             if depth == 0:
